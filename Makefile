@@ -1,0 +1,42 @@
+# The two commands that matter: `make demo` and `make test` (see README).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: setup demo serve test test-sqlite test-postgres lint format bench messages clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@bash scripts/system-deps.sh
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+demo: setup
+	$(BIN)/relance demo
+
+test: setup lint
+	@bash scripts/test.sh
+
+lint: setup
+	$(BIN)/ruff check relance tests bench
+	$(BIN)/ruff format --check relance tests bench
+	$(BIN)/mypy relance
+
+format: setup
+	$(BIN)/ruff check --fix relance tests bench
+	$(BIN)/ruff format relance tests bench
+
+bench: setup
+	$(BIN)/python bench/import.py
+
+messages: setup
+	cd relance && ../$(BIN)/relance makemessages --locale fr --no-obsolete && \
+		../$(BIN)/relance compilemessages
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

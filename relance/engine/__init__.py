@@ -1,0 +1,1 @@
+"""Pure-Python domain rules: no Django import, dates passed in, decisions returned."""

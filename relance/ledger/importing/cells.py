@@ -1,0 +1,132 @@
+"""Parsers for one cell each: text as exported by ERPs and spreadsheets, to typed values.
+
+Each parser raises ``CellError`` with a short reason; the importer adds file, line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import cache
+
+from babel.numbers import get_currency_precision
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from relance.ledger.importing.reader import Cell
+
+YES = {"yes", "y", "oui", "o", "true", "vrai", "1", "x"}
+NO = {"no", "n", "non", "false", "faux", "0", ""}
+_FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_SPACES = str.maketrans("", "", " \u00a0\u202f'")
+
+
+class CellError(ValueError):
+    pass
+
+
+def text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        # Spreadsheets turn codes such as 411001 into numbers.
+        return str(int(cell))
+    if isinstance(cell, datetime | date):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
+def decimal(cell: Cell) -> Decimal:
+    """Read an amount: ``1234.56``, ``1234,56``, ``1 234,56`` or ``1.234,56``.
+
+    >>> decimal("1 234,56"), decimal("1.234,56"), decimal("-12.5"), decimal(7)
+    (Decimal('1234.56'), Decimal('1234.56'), Decimal('-12.5'), Decimal('7'))
+    """
+    if isinstance(cell, bool):
+        raise CellError(f"{cell!r} is not an amount")
+    if isinstance(cell, int):
+        return Decimal(cell)
+    if isinstance(cell, float):
+        # repr() is the shortest string that round-trips, i.e. what the spreadsheet showed.
+        return Decimal(repr(cell))
+    raw = text(cell)
+    cleaned = raw.translate(_SPACES)
+    if "," in cleaned:
+        if "." in cleaned and cleaned.rfind(".") > cleaned.rfind(","):
+            cleaned = cleaned.replace(",", "")
+        else:
+            cleaned = cleaned.replace(".", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise CellError(f"{raw!r} is not an amount") from None
+    if not value.is_finite():
+        raise CellError(f"{raw!r} is not an amount")
+    return value
+
+
+def money(cell: Cell, currency: str) -> Decimal:
+    value = decimal(cell)
+    places = _precision(currency)
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise CellError(f"{text(cell)!r} has more than {places} decimal places for {currency}")
+    if abs(value) >= Decimal("1e13"):
+        raise CellError(f"{text(cell)!r} is too large")
+    return value.quantize(Decimal(1).scaleb(-2))
+
+
+@cache
+def _precision(currency: str) -> int:
+    return int(get_currency_precision(currency))
+
+
+def day(cell: Cell) -> date:
+    """Read a date written ``YYYY-MM-DD`` or ``DD/MM/YYYY``, or a spreadsheet date.
+
+    >>> day("2026-03-31"), day("31/03/2026")
+    (datetime.date(2026, 3, 31), datetime.date(2026, 3, 31))
+    """
+    if isinstance(cell, datetime):
+        return cell.date()
+    if isinstance(cell, date):
+        return cell
+    raw = text(cell)
+    try:
+        if len(raw) == 10 and raw[4] == "-":
+            return date.fromisoformat(raw)
+        match = _FRENCH_DATE.fullmatch(raw)
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+    except ValueError:
+        raise CellError(f"{raw!r} is not a valid date") from None
+    raise CellError(f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def yes_no(cell: Cell) -> bool:
+    if isinstance(cell, bool):
+        return cell
+    word = text(cell).lower()
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise CellError(f"{text(cell)!r} is not yes or no")
+
+
+def choice(cell: Cell, allowed: tuple[str, ...]) -> str:
+    word = text(cell).lower()
+    if word not in allowed:
+        raise CellError(f"{text(cell)!r} is not one of {', '.join(allowed)}")
+    return word
+
+
+def email(cell: Cell) -> str:
+    value = text(cell)
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise CellError(f"{value!r} is not an e-mail address") from None
+    return value

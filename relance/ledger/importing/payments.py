@@ -1,0 +1,126 @@
+"""Payment import: upsert by reference, then allocate each new or changed payment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from relance.ledger import validators
+from relance.ledger.importing import cells
+from relance.ledger.importing.base import Importer
+from relance.ledger.importing.reader import Cell
+from relance.ledger.models import Customer, Invoice, Payment
+from relance.ledger.services.allocation import Ledger
+
+
+@dataclass
+class PaymentRow:
+    line: int
+    reference: str
+    customer_id: int
+    date: date
+    amount: Decimal
+    currency: str
+    invoice_number: str
+
+
+class PaymentImporter(Importer[PaymentRow]):
+    kind = "payments"
+    required = ("reference", "customer", "date", "amount")
+    optional = ("invoice", "currency")
+
+    def prepare(self) -> None:
+        self.customers = dict(
+            Customer.objects.filter(company=self.company).values_list("code", "id")
+        )
+        self.seen: dict[str, int] = {}
+
+    def parse(self, line: int, values: dict[str, Cell]) -> PaymentRow | None:
+        errors_before = self.errors.total
+        reference = self.required_text(line, values, "reference", 80)
+        if reference is not None:
+            if reference in self.seen:
+                self.errors.add(line, "reference",
+                                f"{reference!r} already appears on line {self.seen[reference]}")
+            self.seen[reference] = line
+        code = self.required_text(line, values, "customer", 50)
+        customer_id = self.customers.get(code) if code else None
+        if code and customer_id is None:
+            self.errors.add(line, "customer", f"unknown customer {code!r} "
+                                              "(import it in the customers file first)")
+        paid_on = self.cell(line, values, "date", cells.day)
+        currency = self.company.default_currency
+        raw_currency = cells.text(values.get("currency"))
+        if raw_currency:
+            try:
+                currency = validators.normalize_currency(raw_currency)
+            except Exception:
+                self.errors.add(line, "currency", f"{raw_currency!r} is not an ISO 4217 code")
+        amount = self.cell(line, values, "amount", cells.money, currency)
+        if amount is not None and amount <= 0:
+            self.errors.add(line, "amount", "a payment must be a positive amount")
+        invoice_number = cells.text(values.get("invoice"))
+        if self.errors.total > errors_before:
+            return None
+        assert reference and customer_id and paid_on and amount is not None
+        return PaymentRow(line, reference, customer_id, paid_on, amount, currency, invoice_number)
+
+    def write(self, rows: list[PaymentRow]) -> None:
+        self._check_invoices(rows)
+        if self.errors:
+            return
+        existing = {
+            payment.reference: payment
+            for payment in Payment.objects.filter(
+                company=self.company, reference__in=[row.reference for row in rows]
+            )
+        }
+        ledger = Ledger(self.company, {row.customer_id for row in rows})
+        for row in rows:
+            payment = existing.get(row.reference)
+            wanted: dict[str, Any] = {
+                "customer_id": row.customer_id, "date": row.date, "amount": row.amount,
+                "currency": row.currency, "invoice_number": row.invoice_number,
+            }
+            if payment is not None:
+                if all(getattr(payment, name) == value for name, value in wanted.items()):
+                    self.report.unchanged += 1
+                    continue
+                ledger.release(payment)
+                for name, value in wanted.items():
+                    setattr(payment, name, value)
+                self.report.updated += 1
+            else:
+                payment = Payment(company=self.company, reference=row.reference, **wanted)
+                self.report.created += 1
+            payment.save()
+            allocated = ledger.apply(payment)
+            self.report.allocated += allocated
+            self.report.unapplied += payment.unapplied_amount
+        ledger.save()
+
+    def _check_invoices(self, rows: list[PaymentRow]) -> None:
+        named = {row.invoice_number for row in rows if row.invoice_number}
+        if not named:
+            return
+        invoices = {
+            number: (customer_id, currency)
+            for number, customer_id, currency in Invoice.objects.filter(
+                company=self.company, number__in=named
+            ).values_list("number", "customer_id", "currency")
+        }
+        for row in rows:
+            if not row.invoice_number:
+                continue
+            found = invoices.get(row.invoice_number)
+            if found is None:
+                self.errors.add(row.line, "invoice", f"unknown invoice {row.invoice_number!r}")
+            elif found[0] != row.customer_id:
+                self.errors.add(row.line, "invoice",
+                                f"invoice {row.invoice_number!r} belongs to another customer")
+            elif found[1] != row.currency:
+                self.errors.add(row.line, "invoice",
+                                f"invoice {row.invoice_number!r} is in {found[1]}, "
+                                f"the payment in {row.currency}")

@@ -1,0 +1,30 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from relance.ledger.models import Company
+from relance.ledger.services.companies import ensure_company
+
+
+class Command(BaseCommand):
+    help = "Create or upgrade the database, and create a company (running it again changes nothing)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--company", help="company code, e.g. acme (default: 'main' "
+                                              "when the database has no company yet)")
+        parser.add_argument("--name", help="company legal name (default: the code)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("database ready")
+        code = options["company"]
+        if not code and Company.objects.exists():
+            return
+        try:
+            company, created = ensure_company(code or "main", options["name"])
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        word = "created" if created else "already exists, unchanged"
+        self.stdout.write(f"company {company.code} ({company.legal_name}) {word}")

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relance.ledger import validators
+from relance.ledger.models.fields import PostalAddress
+
+
+class Company(PostalAddress):
+    """A legal entity whose receivables are chased; all ledger data hangs off one."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    default_language = models.CharField(_("default language"), max_length=10, default="fr")
+    default_currency = models.CharField(_("default currency"), max_length=3, default="EUR")
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    sender_name = models.CharField(_("sender name"), max_length=200, blank=True)
+    sender_email = models.EmailField(_("sender e-mail"), blank=True)
+    sender_address = models.TextField(_("sender postal address"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.legal_name} ({self.code})"
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        normalizers = {
+            "siren": validators.normalize_siren,
+            "siret": validators.normalize_siret,
+            "vat_number": validators.normalize_vat,
+            "iban": validators.normalize_iban,
+            "bic": validators.normalize_bic,
+            "country": validators.normalize_country,
+            "default_language": validators.normalize_language,
+            "default_currency": validators.normalize_currency,
+        }
+        for field, normalize in normalizers.items():
+            value = getattr(self, field)
+            if not value:
+                continue
+            try:
+                setattr(self, field, normalize(value))
+            except ValidationError as exc:
+                errors[field] = exc
+        if self.siren and self.siret and not self.siret.startswith(self.siren):
+            errors.setdefault(
+                "siret", ValidationError(_("The SIRET must start with the company's SIREN."))
+            )
+        if errors:
+            raise ValidationError(errors)
