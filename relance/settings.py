@@ -79,6 +79,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = RELANCE_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Serving from the finders lets `relance serve` work without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"

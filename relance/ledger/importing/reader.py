@@ -90,26 +90,31 @@ def open_table(path: Path, known_columns: set[str], name: str | None = None) -> 
 
 def _open_csv(path: Path, display: str, known_columns: set[str]) -> Table:
     encoding, lines = detect_encoding(path)
-    with path.open(encoding=encoding, newline="") as probe:
+    # Python's cp1252 leaves five bytes undefined where Windows does not: never crash on them.
+    errors = "replace" if encoding == "cp1252" else "strict"
+    with path.open(encoding=encoding, errors=errors, newline="") as probe:
         header_line = probe.readline()
     if not header_line.strip():
         raise UnreadableFile(f"{display}:1: the file is empty or its first line is blank")
     delimiter = detect_delimiter(header_line, known_columns)
-    with path.open(encoding=encoding, newline="") as probe:
+    with path.open(encoding=encoding, errors=errors, newline="") as probe:
         columns = [normalize_header(field) for field in next(csv.reader(probe, delimiter=delimiter))]
 
     def rows() -> Iterator[tuple[int, dict[str, Cell]]]:
-        with path.open(encoding=encoding, newline="") as handle:
+        with path.open(encoding=encoding, errors=errors, newline="") as handle:
             reader = csv.reader(handle, delimiter=delimiter)
             next(reader)
             width = len(columns)
+            start = reader.line_num + 1
             for fields in reader:
+                # A quoted field may span lines: report the line where the record starts.
+                line, start = start, reader.line_num + 1
                 if not fields or all(not field.strip() for field in fields):
                     continue
                 values: dict[str, Cell] = dict(zip(columns, fields, strict=False))
                 if len(fields) > width and any(field.strip() for field in fields[width:]):
                     values["__extra__"] = len(fields)
-                yield reader.line_num, values
+                yield line, values
 
     return Table(display, columns, rows(), lines)
 

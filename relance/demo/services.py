@@ -1,0 +1,117 @@
+"""Load the demo company: generate files, import them through the normal import service."""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from faker import Faker
+
+from relance.demo.generator import DemoSpec, customer_rows, ledger_rows
+from relance.ledger.importing.base import ImportReport
+from relance.ledger.importing.customers import FIELD_OF_COLUMN
+from relance.ledger.importing.service import import_file
+from relance.ledger.models import Company, Contact, Customer
+from relance.ledger.models.customer import ContactRole
+from relance.ledger.services.companies import ensure_company
+
+DEMO_COMPANY = "demo"
+DEMO_USER = "demo"
+DEMO_PASSWORD = "demo"  # noqa: S105 - printed on screen by `relance demo`, by design
+
+CUSTOMER_COLUMNS = ["code", "name", *FIELD_OF_COLUMN]
+INVOICE_COLUMNS = ["number", "customer", "issue_date", "due_date", "amount", "open_amount",
+                   "currency", "disputed", "kind"]
+PAYMENT_COLUMNS = ["reference", "customer", "date", "amount", "invoice"]
+
+
+@dataclass
+class DemoResult:
+    company: Company
+    reports: list[ImportReport]
+    folder: Path
+
+
+def write_demo_files(spec: DemoSpec, folder: Path) -> tuple[Path, Path, Path]:
+    """Write customers.csv, invoices.csv and payments.csv, streaming row by row."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = (folder / "customers.csv", folder / "invoices.csv", folder / "payments.csv")
+    with paths[0].open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, CUSTOMER_COLUMNS)
+        writer.writeheader()
+        writer.writerows(customer_rows(spec))
+    with (paths[1].open("w", newline="", encoding="utf-8") as invoices,
+          paths[2].open("w", newline="", encoding="utf-8") as payments):
+        invoice_writer = csv.DictWriter(invoices, INVOICE_COLUMNS)
+        payment_writer = csv.DictWriter(payments, PAYMENT_COLUMNS)
+        invoice_writer.writeheader()
+        payment_writer.writeheader()
+        for invoice, invoice_payments in ledger_rows(spec):
+            invoice_writer.writerow(invoice)
+            payment_writer.writerows(invoice_payments)
+    return paths
+
+
+@transaction.atomic
+def load_demo(spec: DemoSpec, folder: Path) -> DemoResult:
+    fake = Faker("fr_FR")
+    fake.seed_instance(spec.seed)
+    company, _ = ensure_company(
+        DEMO_COMPANY,
+        "Ateliers Mercier SAS",
+        siren=(siret := fake.siret().replace(" ", ""))[:9],
+        siret=siret,
+        vat_number=_vat_from_siren(siret[:9]),
+        iban=fake.iban(),
+        bic="CCBPFRPPLYO",
+        address_line1="14 quai Saint-Antoine",
+        postal_code="69002",
+        city="Lyon",
+        country="FR",
+        sender_name="Service recouvrement – Ateliers Mercier",
+        sender_email="recouvrement@ateliers-mercier.example",
+        sender_address="Ateliers Mercier SAS\n14 quai Saint-Antoine\n69002 Lyon",
+    )
+    paths = write_demo_files(spec, folder)
+    reports = [
+        import_file(company, kind, path, today=spec.as_of)
+        for kind, path in zip(("customers", "invoices", "payments"), paths, strict=True)
+    ]
+    _add_contacts(company, spec)
+    ensure_demo_user()
+    return DemoResult(company, reports, folder)
+
+
+def _vat_from_siren(siren: str) -> str:
+    # The French VAT key is derived from the SIREN (CGI art. 286 ter); stdnum validates it.
+    key = (12 + 3 * (int(siren) % 97)) % 97
+    return f"FR{key:02d}{siren}"
+
+
+def _add_contacts(company: Company, spec: DemoSpec) -> None:
+    fake = Faker("fr_FR")
+    fake.seed_instance(spec.seed + 1)
+    rng = random.Random(f"{spec.seed}:contacts")
+    customers = Customer.objects.filter(company=company, kind="company", contacts__isnull=True)
+    contacts = []
+    for customer in customers.order_by("code"):
+        for role in (ContactRole.BILLING, ContactRole.ACCOUNTING)[: rng.randint(1, 2)]:
+            first, last = fake.first_name(), fake.last_name()
+            domain = customer.email.partition("@")[2] or "example.com"
+            contacts.append(Contact(
+                customer=customer, name=f"{first} {last}", role=role,
+                email=f"{first}.{last}@{domain}".lower().replace(" ", ""),
+                receives_reminders=role == ContactRole.BILLING,
+            ))
+    Contact.objects.bulk_create(contacts)
+
+
+def ensure_demo_user() -> None:
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=DEMO_USER).first()
+    if user is None:
+        user_model.objects.create_superuser(DEMO_USER, "demo@example.com", DEMO_PASSWORD)

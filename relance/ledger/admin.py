@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from relance.ledger.admin_import import import_view
+from relance.ledger.models import Allocation, Company, Contact, Customer, Invoice, Payment
+from relance.ledger.services.allocation import record_payment
+
+
+class ImportMixin:
+    import_kind: str
+    change_list_template = "admin/ledger/change_list_import.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        opts = self.model._meta  # type: ignore[attr-defined]
+        custom = [
+            path("import/", self.admin_site.admin_view(self.import_file),  # type: ignore[attr-defined]
+                 name=f"{opts.app_label}_{opts.model_name}_import"),
+        ]
+        return custom + super().get_urls()  # type: ignore[misc]
+
+    def import_file(self, request: HttpRequest) -> HttpResponse:
+        return import_view(self, request, self.import_kind)  # type: ignore[arg-type]
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("yes", _("Overdue")),
+            ("1-30", _("1–30 days")),
+            ("31-60", _("31–60 days")),
+            ("61-90", _("61–90 days")),
+            ("90+", _("More than 90 days")),
+            ("no", _("Not yet due")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        today = timezone.localdate()
+        value = self.value()
+        open_items = queryset.exclude(open_amount=0)
+        ranges = {"1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90)}
+        if value == "yes":
+            return open_items.filter(due_date__lt=today)
+        if value == "no":
+            return open_items.filter(due_date__gte=today)
+        if value == "90+":
+            return open_items.filter(due_date__lt=today - timedelta(days=90))
+        if value in ranges:
+            low, high = ranges[value]
+            return open_items.filter(due_date__lte=today - timedelta(days=low),
+                                     due_date__gte=today - timedelta(days=high))
+        return queryset
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "open"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Open")), ("no", _("Settled"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.exclude(open_amount=0)
+        if self.value() == "no":
+            return queryset.filter(open_amount=0)
+        return queryset
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["code", "legal_name", "siren", "default_currency", "default_language"]
+    search_fields = ["code", "legal_name", "siren", "siret"]
+    fieldsets = [
+        (None, {"fields": ["code", "legal_name", "logo"]}),
+        (_("Identifiers"), {"fields": ["siren", "siret", "vat_number"]}),
+        (_("Address"), {"fields": ["address_line1", "address_line2", "postal_code", "city",
+                                   "country"]}),
+        (_("Bank details"), {"fields": ["iban", "bic"]}),
+        (_("Reminders"), {"fields": ["default_language", "default_currency", "sender_name",
+                                     "sender_email", "sender_address"]}),
+    ]
+
+
+class ContactInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Contact
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(ImportMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    import_kind = "customers"
+    list_display = ["code", "name", "kind", "segment", "country", "total_due", "overdue",
+                    "dunning_enabled", "collector"]
+    list_filter = ["company", "kind", "segment", "dunning_enabled", "country", "language",
+                   "collector"]
+    search_fields = ["code", "name", "email", "phone", "contacts__email"]
+    list_select_related = ["collector"]
+    autocomplete_fields = ["collector"]
+    inlines = [ContactInline]
+    fieldsets = [
+        (None, {"fields": ["company", "code", "name", "kind", "segment", "collector"]}),
+        (_("Contact details"), {"fields": ["email", "phone", "language", "address_line1",
+                                           "address_line2", "postal_code", "city", "country"]}),
+        (_("Dunning"), {"fields": ["dunning_enabled", "scenario_code", "blocked_until",
+                                   "blocked_reason"]}),
+        (_("Right to object (GDPR)"), {"fields": ["objection_email", "objection_sms",
+                                                  "objection_letter", "objection_phone"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
+        today = timezone.localdate()
+        money = DecimalField(max_digits=15, decimal_places=2)
+        zero = Value(0, output_field=money)
+        return super().get_queryset(request).annotate(
+            total_due_sum=Coalesce(Sum("invoices__open_amount"), zero, output_field=money),
+            overdue_sum=Coalesce(
+                Sum("invoices__open_amount", filter=Q(invoices__due_date__lt=today)), zero,
+                output_field=money,
+            ),
+        )
+
+    @admin.display(description=_("total due"), ordering="total_due_sum")
+    def total_due(self, customer: Any) -> Any:
+        return customer.total_due_sum
+
+    @admin.display(description=_("overdue"), ordering="overdue_sum")
+    def overdue(self, customer: Any) -> Any:
+        return customer.overdue_sum
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ImportMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    import_kind = "invoices"
+    list_display = ["number", "customer", "kind", "issue_date", "due_date", "days_overdue",
+                    "amount", "open_amount", "currency", "disputed"]
+    list_filter = [OpenFilter, OverdueFilter, "disputed", "kind", "currency",
+                   "customer__segment", "company"]
+    search_fields = ["number", "customer__code", "customer__name"]
+    list_select_related = ["customer"]
+    raw_id_fields = ["customer"]
+    date_hierarchy = "due_date"
+    readonly_fields = ["settled_on", "created_at", "updated_at"]
+
+    @admin.display(description=_("days overdue"))
+    def days_overdue(self, invoice: Invoice) -> int | str:
+        if not invoice.open_amount:
+            return "—"
+        return (timezone.localdate() - invoice.due_date).days
+
+
+class AllocationInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Allocation
+    extra = 0
+    can_delete = False
+    readonly_fields = ["invoice", "amount"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ImportMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    import_kind = "payments"
+    list_display = ["reference", "customer", "date", "amount", "currency", "invoice_number",
+                    "unapplied_amount"]
+    list_filter = ["currency", "company"]
+    search_fields = ["reference", "customer__code", "customer__name", "invoice_number"]
+    list_select_related = ["customer"]
+    raw_id_fields = ["customer"]
+    date_hierarchy = "date"
+    readonly_fields = ["unapplied_amount"]
+    inlines = [AllocationInline]
+
+    def save_model(self, request: HttpRequest, obj: Payment, form: Any, change: bool) -> None:
+        record_payment(obj)
