@@ -76,6 +76,7 @@ def get_database(name: str, default_sqlite: Path) -> dict[str, Any]:
         config["OPTIONS"] = {
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=30000;"
+                "PRAGMA cache_size=-65536;"
             ),
             "transaction_mode": "IMMEDIATE",
         }

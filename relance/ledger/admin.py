@@ -186,3 +186,30 @@ class PaymentAdmin(ImportMixin, admin.ModelAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: HttpRequest, obj: Payment, form: Any, change: bool) -> None:
         record_payment(obj)
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "customer", "role", "email", "phone", "receives_reminders"]
+    list_filter = ["role", "receives_reminders", "customer__company"]
+    search_fields = ["name", "email", "phone", "customer__code", "customer__name"]
+    list_select_related = ["customer"]
+    raw_id_fields = ["customer"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Read-only: allocations are written by the payment service, never by hand."""
+
+    list_display = ["payment", "invoice", "amount"]
+    search_fields = ["payment__reference", "invoice__number", "invoice__customer__code"]
+    list_select_related = ["payment", "invoice"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

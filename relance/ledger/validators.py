@@ -91,9 +91,16 @@ def normalize_phone(value: str, region: str = "FR") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# CLDR territories that are groupings or placeholders, not countries (European Union,
+# eurozone, Outlying Oceania, United Nations, pseudo-locales, unknown region).
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
+
+
 @cache
 def _territories() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if code.isalpha())
+    return frozenset(
+        code for code in Locale("en").territories if code.isalpha() and code not in _NOT_COUNTRIES
+    )
 
 
 @cache

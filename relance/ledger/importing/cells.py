@@ -27,6 +27,8 @@ class CellError(ValueError):
 
 
 def text(cell: Cell) -> str:
+    if type(cell) is str:
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():

@@ -145,8 +145,9 @@ class InvoiceImporter(Importer[InvoiceRow]):
                           "currency", "amount", "open_amount", "settled_on", "disputed",
                           "disputed_since")
         }
-        ops = connection.ops
-        now = ops.adapt_datetimefield_value(timezone.now())
+        # Dates and decimals go to the driver as they are (Django registers SQLite adapters
+        # for both; psycopg knows them); aware datetimes need Django's conversion.
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         today = self.today
         inserts: list[Sequence[Any]] = []
         updates: list[Sequence[Any]] = []
@@ -159,7 +160,7 @@ class InvoiceImporter(Importer[InvoiceRow]):
                 values = (row.customer_id, row.kind, row.issue_date, row.due_date, currency,
                           row.amount, open_amount, None if open_amount else today, disputed,
                           today if disputed else None)
-                inserts.append((self.company.pk, row.number, *_adapt(values), "", "", now, now))
+                inserts.append((self.company.pk, row.number, *values, "", "", now, now))
                 continue
             (pk, _, customer_id, kind, issue_date, due_date, currency, amount, open_amount,
              settled_on, disputed, disputed_since) = old
@@ -181,7 +182,7 @@ class InvoiceImporter(Importer[InvoiceRow]):
             if current == wanted:
                 self.report.unchanged += 1
             else:
-                updates.append((*_adapt(wanted), now, pk))
+                updates.append((*wanted, now, pk))
         with connection.cursor() as cursor:
             if inserts:
                 cursor.executemany(
@@ -215,17 +216,3 @@ class InvoiceImporter(Importer[InvoiceRow]):
                 open_amount=ZERO, settled_on=self.today, updated_at=timezone.now()
             )
         self.report.settled = len(absent)
-
-
-def _adapt(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Convert dates and decimals the way Django's fields would for this database."""
-    ops = connection.ops
-    out: list[Any] = []
-    for value in values:
-        if isinstance(value, Decimal):
-            out.append(ops.adapt_decimalfield_value(value, 15, 2))
-        elif isinstance(value, date):
-            out.append(ops.adapt_datefield_value(value))
-        else:
-            out.append(value)
-    return tuple(out)

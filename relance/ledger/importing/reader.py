@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from zipfile import BadZipFile
 
 Cell = str | int | float | date | datetime | bool | None
 
@@ -22,6 +23,11 @@ _CHUNK = 1 << 20
 
 class UnreadableFile(Exception):
     """The file cannot be read as a table at all (not even its header)."""
+
+    def __init__(self, file: str, reason: str):
+        super().__init__(f"{file}: {reason}")
+        self.file = file
+        self.reason = reason
 
 
 @dataclass
@@ -79,12 +85,12 @@ def detect_delimiter(header_line: str, known_columns: set[str]) -> str:
 def open_table(path: Path, known_columns: set[str], name: str | None = None) -> Table:
     display = name or str(path)
     if not path.exists():
-        raise UnreadableFile(f"{display}: no such file")
+        raise UnreadableFile(display, "no such file")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
         return _open_xlsx(path, display)
     if suffix == ".xls":
-        raise UnreadableFile(f"{display}: .xls is not supported; save the file as .xlsx or CSV")
+        raise UnreadableFile(display, ".xls is not supported; save the file as .xlsx or CSV")
     return _open_csv(path, display, known_columns)
 
 
@@ -95,7 +101,7 @@ def _open_csv(path: Path, display: str, known_columns: set[str]) -> Table:
     with path.open(encoding=encoding, errors=errors, newline="") as probe:
         header_line = probe.readline()
     if not header_line.strip():
-        raise UnreadableFile(f"{display}:1: the file is empty or its first line is blank")
+        raise UnreadableFile(display, "the file is empty or its first line is blank")
     delimiter = detect_delimiter(header_line, known_columns)
     with path.open(encoding=encoding, errors=errors, newline="") as probe:
         columns = [normalize_header(field) for field in next(csv.reader(probe, delimiter=delimiter))]
@@ -125,8 +131,8 @@ def _open_xlsx(path: Path, display: str) -> Table:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise UnreadableFile(f"{display}: not a readable XLSX workbook ({exc})") from exc
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise UnreadableFile(display, f"not a readable XLSX workbook ({exc})") from exc
     sheet = workbook.worksheets[0]
     cells = sheet.iter_rows(values_only=True)
     header_line = 0
@@ -137,7 +143,7 @@ def _open_xlsx(path: Path, display: str) -> Table:
             break
     if not columns:
         workbook.close()
-        raise UnreadableFile(f"{display}: the first sheet is empty")
+        raise UnreadableFile(display, "the first sheet is empty")
 
     def rows() -> Iterator[tuple[int, dict[str, Cell]]]:
         try:

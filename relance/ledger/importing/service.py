@@ -27,7 +27,7 @@ def open_import(kind: str, path: Path, name: str | None = None) -> Table:
         return open_table(path, IMPORTERS[kind].known_columns(), name)
     except UnreadableFile as exc:
         display = name or str(path)
-        raise ImportRejected(display, [LineError(display, 1, "*", str(exc))], 1) from exc
+        raise ImportRejected(display, [LineError(display, 1, "*", exc.reason)], 1) from exc
 
 
 def import_table(

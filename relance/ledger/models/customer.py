@@ -18,7 +18,8 @@ class CustomerKind(models.TextChoices):
 
 class Customer(PostalAddress):
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="customers", verbose_name=_("company")
+        Company, on_delete=models.CASCADE, related_name="customers", verbose_name=_("company"),
+        db_index=False,  # covered by the (company, code) unique index
     )
     code = models.CharField(
         _("code"), max_length=50, help_text=_("The customer's account number in the ERP.")

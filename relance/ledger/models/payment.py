@@ -11,10 +11,12 @@ from relance.ledger.models.invoice import Invoice
 
 class Payment(models.Model):
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="payments", verbose_name=_("company")
+        Company, on_delete=models.CASCADE, related_name="payments", verbose_name=_("company"),
+        db_index=False,  # covered by the (company, reference) unique index
     )
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="payments", verbose_name=_("customer")
+        Customer, on_delete=models.PROTECT, related_name="payments", verbose_name=_("customer"),
+        db_index=False,  # covered by the (customer, date) index
     )
     reference = models.CharField(_("reference"), max_length=80)
     date = models.DateField(_("date"))
