@@ -23,8 +23,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""),
-                        help="default: a fresh SQLite file; e.g. postgres://postgres@127.0.0.1/bench")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", ""),
+        help="default: a fresh SQLite file; e.g. postgres://postgres@127.0.0.1/bench",
+    )
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="relance-bench-"))
@@ -75,11 +78,15 @@ def main() -> None:
     print(f"database:           {connection.vendor}")
     print(f"customers:          {customers.rows:,} rows in {customer_seconds:.1f} s")
     print(f"invoices (new):     {report.rows:,} rows in {seconds:.1f} s = {rate:,.0f} rows/s")
-    print(f"invoices (re-run):  {again.rows:,} rows in {reimport_seconds:.1f} s, "
-          f"{again.unchanged:,} unchanged")
+    print(
+        f"invoices (re-run):  {again.rows:,} rows in {reimport_seconds:.1f} s, "
+        f"{again.unchanged:,} unchanged"
+    )
     print(f"peak RSS:           {rss_mb:,.0f} MB")
-    print(f"ratio to target:    {rate / TARGET_ROWS_PER_SECOND:.2f} "
-          f"(target {TARGET_ROWS_PER_SECOND:,.0f} rows/s; > 1 is better)")
+    print(
+        f"ratio to target:    {rate / TARGET_ROWS_PER_SECOND:.2f} "
+        f"(target {TARGET_ROWS_PER_SECOND:,.0f} rows/s; > 1 is better)"
+    )
     sys.exit(0)
 
 

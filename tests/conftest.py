@@ -75,4 +75,6 @@ def open_amounts(company: Company) -> dict[str, Decimal]:
 
 
 def unapplied_amounts(company: Company) -> dict[str, Decimal]:
-    return dict(Payment.objects.filter(company=company).values_list("reference", "unapplied_amount"))
+    return dict(
+        Payment.objects.filter(company=company).values_list("reference", "unapplied_amount")
+    )

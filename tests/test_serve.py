@@ -17,15 +17,21 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                    reason="exercises the embedded SQLite set-up only")
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="exercises the embedded SQLite set-up only",
+)
 def test_serve_answers_the_login_page_in_french_with_static_files(tmp_path):
     env = {**os.environ, "RELANCE_HOME": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     subprocess.run([RELANCE, "init"], env=env, check=True, capture_output=True)
     port = _free_port()
-    server = subprocess.Popen([RELANCE, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [RELANCE, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         body = ""
         for _ in range(100):

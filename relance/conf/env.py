@@ -76,7 +76,7 @@ def get_database(name: str, default_sqlite: Path) -> dict[str, Any]:
         config["OPTIONS"] = {
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=30000;"
-                "PRAGMA cache_size=-65536;"
+                "PRAGMA cache_size=-262144;"
             ),
             "transaction_mode": "IMMEDIATE",
         }
@@ -95,7 +95,8 @@ def get_email(name: str, default_outbox: Path) -> dict[str, Any]:
 
     Supported forms::
 
-        file:///path/to/folder           one .eml file per message (default: $RELANCE_HOME/outbox/email)
+        file:///path/to/folder           one .eml file per message in that folder
+        (unset)                          .eml files in $RELANCE_HOME/outbox/email
         console://                       print messages on standard output
         smtp://user:pass@host:587        SMTP, upgraded with STARTTLS unless ?starttls=no
         smtps://user:pass@host:465       SMTP over implicit TLS
@@ -103,14 +104,18 @@ def get_email(name: str, default_outbox: Path) -> dict[str, Any]:
     """
     raw = os.environ.get(name) or ""
     if not raw:
-        return {"EMAIL_BACKEND": "relance.mail.backends.EmlFileBackend",
-                "EMAIL_FILE_PATH": str(default_outbox)}
+        return {
+            "EMAIL_BACKEND": "relance.mail.backends.EmlFileBackend",
+            "EMAIL_FILE_PATH": str(default_outbox),
+        }
     url = urlsplit(raw)
     query = {key: values[-1] for key, values in parse_qs(url.query).items()}
     if url.scheme == "file":
         folder = Path(unquote(url.netloc + url.path)) if (url.netloc or url.path) else None
-        return {"EMAIL_BACKEND": "relance.mail.backends.EmlFileBackend",
-                "EMAIL_FILE_PATH": str(folder or default_outbox)}
+        return {
+            "EMAIL_BACKEND": "relance.mail.backends.EmlFileBackend",
+            "EMAIL_FILE_PATH": str(folder or default_outbox),
+        }
     if url.scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if url.scheme in {"smtp", "smtps"}:

@@ -72,7 +72,7 @@ def customer_rows(spec: DemoSpec) -> Iterator[Row]:
             local = foreign[country]
             language = "fr" if country == "BE" else "en"
         name = local.name() if is_person else local.company()
-        email = (local.free_email() if is_person else local.company_email())
+        email = local.free_email() if is_person else local.company_email()
         yield {
             "code": customer_code(index),
             "name": name,
@@ -135,8 +135,15 @@ def ledger_rows(spec: DemoSpec) -> Iterator[tuple[Row, list[Row]]]:
         yield invoice, payments
 
 
-def _payments(rng: random.Random, spec: DemoSpec, behaviour: str, invoice: Row,
-              issue: date, due: date, amount: Decimal) -> list[Row]:
+def _payments(
+    rng: random.Random,
+    spec: DemoSpec,
+    behaviour: str,
+    invoice: Row,
+    issue: date,
+    due: date,
+    amount: Decimal,
+) -> list[Row]:
     delay = {
         "punctual": rng.randint(-5, 3),
         "late": rng.randint(10, 75),
@@ -156,10 +163,12 @@ def _payments(rng: random.Random, spec: DemoSpec, behaviour: str, invoice: Row,
     share = amount
     if behaviour == "partial" and rng.random() < 0.6:
         share = (amount * Decimal(rng.randint(20, 80)) / 100).quantize(Decimal("0.01"))
-    return [{
-        "reference": f"RG-{invoice['number']}",
-        "customer": invoice["customer"],
-        "date": paid_on.isoformat(),
-        "amount": str(share),
-        "invoice": invoice["number"],
-    }]
+    return [
+        {
+            "reference": f"RG-{invoice['number']}",
+            "customer": invoice["customer"],
+            "date": paid_on.isoformat(),
+            "amount": str(share),
+            "invoice": invoice["number"],
+        }
+    ]

@@ -21,11 +21,20 @@ from relance.ledger.services.companies import ensure_company
 
 DEMO_COMPANY = "demo"
 DEMO_USER = "demo"
-DEMO_PASSWORD = "demo"  # noqa: S105 - printed on screen by `relance demo`, by design
+DEMO_PASSWORD = "demo"
 
 CUSTOMER_COLUMNS = ["code", "name", *FIELD_OF_COLUMN]
-INVOICE_COLUMNS = ["number", "customer", "issue_date", "due_date", "amount", "open_amount",
-                   "currency", "disputed", "kind"]
+INVOICE_COLUMNS = [
+    "number",
+    "customer",
+    "issue_date",
+    "due_date",
+    "amount",
+    "open_amount",
+    "currency",
+    "disputed",
+    "kind",
+]
 PAYMENT_COLUMNS = ["reference", "customer", "date", "amount", "invoice"]
 
 
@@ -44,8 +53,10 @@ def write_demo_files(spec: DemoSpec, folder: Path) -> tuple[Path, Path, Path]:
         writer = csv.DictWriter(handle, CUSTOMER_COLUMNS)
         writer.writeheader()
         writer.writerows(customer_rows(spec))
-    with (paths[1].open("w", newline="", encoding="utf-8") as invoices,
-          paths[2].open("w", newline="", encoding="utf-8") as payments):
+    with (
+        paths[1].open("w", newline="", encoding="utf-8") as invoices,
+        paths[2].open("w", newline="", encoding="utf-8") as payments,
+    ):
         invoice_writer = csv.DictWriter(invoices, INVOICE_COLUMNS)
         payment_writer = csv.DictWriter(payments, PAYMENT_COLUMNS)
         invoice_writer.writeheader()
@@ -102,11 +113,15 @@ def _add_contacts(company: Company, spec: DemoSpec) -> None:
         for role in (ContactRole.BILLING, ContactRole.ACCOUNTING)[: rng.randint(1, 2)]:
             first, last = fake.first_name(), fake.last_name()
             domain = customer.email.partition("@")[2] or "example.com"
-            contacts.append(Contact(
-                customer=customer, name=f"{first} {last}", role=role,
-                email=f"{first}.{last}@{domain}".lower().replace(" ", ""),
-                receives_reminders=role == ContactRole.BILLING,
-            ))
+            contacts.append(
+                Contact(
+                    customer=customer,
+                    name=f"{first} {last}",
+                    role=role,
+                    email=f"{first}.{last}@{domain}".lower().replace(" ", ""),
+                    receives_reminders=role == ContactRole.BILLING,
+                )
+            )
     Contact.objects.bulk_create(contacts)
 
 

@@ -18,13 +18,15 @@ from relance.ledger.services.allocation import record_payment
 
 class ImportMixin:
     import_kind: str
-    change_list_template = "admin/ledger/change_list_import.html"
 
     def get_urls(self) -> list[URLPattern]:
         opts = self.model._meta  # type: ignore[attr-defined]
         custom = [
-            path("import/", self.admin_site.admin_view(self.import_file),  # type: ignore[attr-defined]
-                 name=f"{opts.app_label}_{opts.model_name}_import"),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_file),  # type: ignore[attr-defined]
+                name=f"{opts.app_label}_{opts.model_name}_import",
+            ),
         ]
         return custom + super().get_urls()  # type: ignore[misc]
 
@@ -59,8 +61,10 @@ class OverdueFilter(admin.SimpleListFilter):
             return open_items.filter(due_date__lt=today - timedelta(days=90))
         if value in ranges:
             low, high = ranges[value]
-            return open_items.filter(due_date__lte=today - timedelta(days=low),
-                                     due_date__gte=today - timedelta(days=high))
+            return open_items.filter(
+                due_date__lte=today - timedelta(days=low),
+                due_date__gte=today - timedelta(days=high),
+            )
         return queryset
 
 
@@ -80,56 +84,107 @@ class OpenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CompanyAdmin(admin.ModelAdmin):
     list_display = ["code", "legal_name", "siren", "default_currency", "default_language"]
     search_fields = ["code", "legal_name", "siren", "siret"]
     fieldsets = [
         (None, {"fields": ["code", "legal_name", "logo"]}),
         (_("Identifiers"), {"fields": ["siren", "siret", "vat_number"]}),
-        (_("Address"), {"fields": ["address_line1", "address_line2", "postal_code", "city",
-                                   "country"]}),
+        (
+            _("Address"),
+            {"fields": ["address_line1", "address_line2", "postal_code", "city", "country"]},
+        ),
         (_("Bank details"), {"fields": ["iban", "bic"]}),
-        (_("Reminders"), {"fields": ["default_language", "default_currency", "sender_name",
-                                     "sender_email", "sender_address"]}),
+        (
+            _("Reminders"),
+            {
+                "fields": [
+                    "default_language",
+                    "default_currency",
+                    "sender_name",
+                    "sender_email",
+                    "sender_address",
+                ]
+            },
+        ),
     ]
 
 
-class ContactInline(admin.TabularInline):  # type: ignore[type-arg]
+class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
 
 
 @admin.register(Customer)
-class CustomerAdmin(ImportMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class CustomerAdmin(ImportMixin, admin.ModelAdmin):
     import_kind = "customers"
-    list_display = ["code", "name", "kind", "segment", "country", "total_due", "overdue",
-                    "dunning_enabled", "collector"]
-    list_filter = ["company", "kind", "segment", "dunning_enabled", "country", "language",
-                   "collector"]
+    change_list_template = "admin/ledger/change_list_import.html"
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "segment",
+        "country",
+        "total_due",
+        "overdue",
+        "dunning_enabled",
+        "collector",
+    ]
+    list_filter = [
+        "company",
+        "kind",
+        "segment",
+        "dunning_enabled",
+        "country",
+        "language",
+        "collector",
+    ]
     search_fields = ["code", "name", "email", "phone", "contacts__email"]
     list_select_related = ["collector"]
     autocomplete_fields = ["collector"]
     inlines = [ContactInline]
     fieldsets = [
         (None, {"fields": ["company", "code", "name", "kind", "segment", "collector"]}),
-        (_("Contact details"), {"fields": ["email", "phone", "language", "address_line1",
-                                           "address_line2", "postal_code", "city", "country"]}),
-        (_("Dunning"), {"fields": ["dunning_enabled", "scenario_code", "blocked_until",
-                                   "blocked_reason"]}),
-        (_("Right to object (GDPR)"), {"fields": ["objection_email", "objection_sms",
-                                                  "objection_letter", "objection_phone"]}),
+        (
+            _("Contact details"),
+            {
+                "fields": [
+                    "email",
+                    "phone",
+                    "language",
+                    "address_line1",
+                    "address_line2",
+                    "postal_code",
+                    "city",
+                    "country",
+                ]
+            },
+        ),
+        (
+            _("Dunning"),
+            {"fields": ["dunning_enabled", "scenario_code", "blocked_until", "blocked_reason"]},
+        ),
+        (
+            _("Right to object (GDPR)"),
+            {"fields": ["objection_email", "objection_sms", "objection_letter", "objection_phone"]},
+        ),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Customer]:
         today = timezone.localdate()
         money = DecimalField(max_digits=15, decimal_places=2)
         zero = Value(0, output_field=money)
-        return super().get_queryset(request).annotate(
-            total_due_sum=Coalesce(Sum("invoices__open_amount"), zero, output_field=money),
-            overdue_sum=Coalesce(
-                Sum("invoices__open_amount", filter=Q(invoices__due_date__lt=today)), zero,
-                output_field=money,
-            ),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                total_due_sum=Coalesce(Sum("invoices__open_amount"), zero, output_field=money),
+                overdue_sum=Coalesce(
+                    Sum("invoices__open_amount", filter=Q(invoices__due_date__lt=today)),
+                    zero,
+                    output_field=money,
+                ),
+            )
         )
 
     @admin.display(description=_("total due"), ordering="total_due_sum")
@@ -142,12 +197,30 @@ class CustomerAdmin(ImportMixin, admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ImportMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class InvoiceAdmin(ImportMixin, admin.ModelAdmin):
     import_kind = "invoices"
-    list_display = ["number", "customer", "kind", "issue_date", "due_date", "days_overdue",
-                    "amount", "open_amount", "currency", "disputed"]
-    list_filter = [OpenFilter, OverdueFilter, "disputed", "kind", "currency",
-                   "customer__segment", "company"]
+    change_list_template = "admin/ledger/change_list_import.html"
+    list_display = [
+        "number",
+        "customer",
+        "kind",
+        "issue_date",
+        "due_date",
+        "days_overdue",
+        "amount",
+        "open_amount",
+        "currency",
+        "disputed",
+    ]
+    list_filter = [
+        OpenFilter,
+        OverdueFilter,
+        "disputed",
+        "kind",
+        "currency",
+        "customer__segment",
+        "company",
+    ]
     search_fields = ["number", "customer__code", "customer__name"]
     list_select_related = ["customer"]
     raw_id_fields = ["customer"]
@@ -161,7 +234,7 @@ class InvoiceAdmin(ImportMixin, admin.ModelAdmin):  # type: ignore[type-arg]
         return (timezone.localdate() - invoice.due_date).days
 
 
-class AllocationInline(admin.TabularInline):  # type: ignore[type-arg]
+class AllocationInline(admin.TabularInline):
     model = Allocation
     extra = 0
     can_delete = False
@@ -172,10 +245,18 @@ class AllocationInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Payment)
-class PaymentAdmin(ImportMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class PaymentAdmin(ImportMixin, admin.ModelAdmin):
     import_kind = "payments"
-    list_display = ["reference", "customer", "date", "amount", "currency", "invoice_number",
-                    "unapplied_amount"]
+    change_list_template = "admin/ledger/change_list_import.html"
+    list_display = [
+        "reference",
+        "customer",
+        "date",
+        "amount",
+        "currency",
+        "invoice_number",
+        "unapplied_amount",
+    ]
     list_filter = ["currency", "company"]
     search_fields = ["reference", "customer__code", "customer__name", "invoice_number"]
     list_select_related = ["customer"]
@@ -189,7 +270,7 @@ class PaymentAdmin(ImportMixin, admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ContactAdmin(admin.ModelAdmin):
     list_display = ["name", "customer", "role", "email", "phone", "receives_reminders"]
     list_filter = ["role", "receives_reminders", "customer__company"]
     search_fields = ["name", "email", "phone", "customer__code", "customer__name"]
@@ -198,7 +279,7 @@ class ContactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Allocation)
-class AllocationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AllocationAdmin(admin.ModelAdmin):
     """Read-only: allocations are written by the payment service, never by hand."""
 
     list_display = ["payment", "invoice", "amount"]

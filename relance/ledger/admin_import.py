@@ -22,10 +22,12 @@ from relance.ledger.models import Company
 
 class ImportForm(forms.Form):
     company = forms.ModelChoiceField(Company.objects.all(), label=_("Company"))
-    file = forms.FileField(label=_("File"), help_text=_("CSV (UTF-8 or Windows-1252, "
-                                                        "separated by , ; or tab) or XLSX"))
+    file = forms.FileField(
+        label=_("File"), help_text=_("CSV (UTF-8 or Windows-1252, separated by , ; or tab) or XLSX")
+    )
     full = forms.BooleanField(
-        label=_("Full import"), required=False,
+        label=_("Full import"),
+        required=False,
         help_text=_("Mark the open invoices absent from this file as settled."),
     )
 
@@ -37,8 +39,7 @@ class ImportForm(forms.Form):
             self.fields["company"].initial = Company.objects.get()
 
 
-def import_view(model_admin: admin.ModelAdmin, request: HttpRequest, kind: str
-                ) -> HttpResponse:  # type: ignore[type-arg]
+def import_view(model_admin: admin.ModelAdmin, request: HttpRequest, kind: str) -> HttpResponse:
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, kind=kind)
@@ -53,8 +54,12 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest, kind: str
                     handle.write(chunk)
             try:
                 report = import_file(
-                    form.cleaned_data["company"], kind, path, name=upload.name,
-                    today=timezone.localdate(), full=form.cleaned_data.get("full", False),
+                    form.cleaned_data["company"],
+                    kind,
+                    path,
+                    name=upload.name,
+                    today=timezone.localdate(),
+                    full=form.cleaned_data.get("full", False),
                 )
             except ImportRejected as exc:
                 rejected = exc

@@ -27,7 +27,7 @@ def normalize_siren(value: str) -> str:
     try:
         return str(siren.validate(value))
     except StdnumError as exc:
-        raise ValidationError(_("Invalid SIREN number: %(why)s") % {"why": exc.message}) from exc
+        raise ValidationError(_("Invalid SIREN number: %(why)s") % {"why": str(exc)}) from exc
 
 
 def normalize_siret(value: str) -> str:
@@ -38,7 +38,7 @@ def normalize_siret(value: str) -> str:
     try:
         return str(siret.validate(value))
     except StdnumError as exc:
-        raise ValidationError(_("Invalid SIRET number: %(why)s") % {"why": exc.message}) from exc
+        raise ValidationError(_("Invalid SIRET number: %(why)s") % {"why": str(exc)}) from exc
 
 
 def normalize_vat(value: str) -> str:
@@ -49,7 +49,7 @@ def normalize_vat(value: str) -> str:
     try:
         return str(vat.validate(value))
     except StdnumError as exc:
-        raise ValidationError(_("Invalid VAT number: %(why)s") % {"why": exc.message}) from exc
+        raise ValidationError(_("Invalid VAT number: %(why)s") % {"why": str(exc)}) from exc
 
 
 def normalize_iban(value: str) -> str:
@@ -60,7 +60,7 @@ def normalize_iban(value: str) -> str:
     try:
         return str(iban.validate(value))
     except StdnumError as exc:
-        raise ValidationError(_("Invalid IBAN: %(why)s") % {"why": exc.message}) from exc
+        raise ValidationError(_("Invalid IBAN: %(why)s") % {"why": str(exc)}) from exc
 
 
 def normalize_bic(value: str) -> str:
@@ -71,7 +71,7 @@ def normalize_bic(value: str) -> str:
     try:
         return str(bic.validate(value))
     except StdnumError as exc:
-        raise ValidationError(_("Invalid BIC: %(why)s") % {"why": exc.message}) from exc
+        raise ValidationError(_("Invalid BIC: %(why)s") % {"why": str(exc)}) from exc
 
 
 def normalize_phone(value: str, region: str = "FR") -> str:
@@ -99,7 +99,9 @@ _NOT_COUNTRIES = frozenset({"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"})
 @cache
 def _territories() -> frozenset[str]:
     return frozenset(
-        code for code in Locale("en").territories if code.isalpha() and code not in _NOT_COUNTRIES
+        code
+        for code in Locale("en").territories
+        if isinstance(code, str) and code.isalpha() and code not in _NOT_COUNTRIES
     )
 
 
@@ -127,11 +129,19 @@ def normalize_language(value: str) -> str:
     'fr'
     """
     code = value.strip().replace("_", "-").lower()
+    if not _is_language(code):
+        raise ValidationError(_("Unknown language code: %(value)s") % {"value": value})
+    return code
+
+
+@cache
+def _is_language(code: str) -> bool:
+    # Locale.parse loads locale data: cached, since an import repeats a handful of codes.
     try:
         Locale.parse(code, sep="-")
-    except (ValueError, UnknownLocaleError) as exc:
-        raise ValidationError(_("Unknown language code: %(value)s") % {"value": value}) from exc
-    return code
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def normalize_currency(value: str) -> str:

@@ -21,7 +21,7 @@ from django.utils import timezone
 class EmlFileBackend(BaseEmailBackend):
     def __init__(self, file_path: str | None = None, fail_silently: bool = False, **kwargs: Any):
         super().__init__(fail_silently=fail_silently, **kwargs)
-        self.folder = Path(file_path or settings.EMAIL_FILE_PATH)
+        self.folder = Path(file_path or getattr(settings, "EMAIL_FILE_PATH", None) or "outbox")
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -33,7 +33,7 @@ class EmlFileBackend(BaseEmailBackend):
             target = self.folder / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
             partial = target.with_suffix(".eml.part")
             # Written then renamed, so a reader never sees half a message.
-            partial.write_bytes(message.message().as_bytes(linesep="\r\n"))
+            partial.write_bytes(message.message().as_bytes())
             os.replace(partial, target)
             sent += 1
         return sent

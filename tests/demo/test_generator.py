@@ -38,15 +38,24 @@ def test_invoices_show_every_behaviour_a_ledger_has():
     paid = {payment["invoice"]: payment for _, payments in pairs for payment in payments}
     assert any(invoice["kind"] == "credit_note" for invoice in invoices)
     assert any(invoice["disputed"] == "yes" for invoice in invoices)
-    unpaid = [invoice for invoice in invoices
-              if invoice["kind"] == "invoice" and invoice["number"] not in paid]
+    unpaid = [
+        invoice
+        for invoice in invoices
+        if invoice["kind"] == "invoice" and invoice["number"] not in paid
+    ]
     assert unpaid, "some invoices are never paid"
-    late = [number for number, payment in paid.items()
-            if payment["date"] > next(i["due_date"] for i in invoices if i["number"] == number)]
+    late = [
+        number
+        for number, payment in paid.items()
+        if payment["date"] > next(i["due_date"] for i in invoices if i["number"] == number)
+    ]
     assert late, "some invoices are paid late"
-    partial = [number for number, payment in paid.items()
-               if Decimal(payment["amount"])
-               < Decimal(next(i["amount"] for i in invoices if i["number"] == number))]
+    partial = [
+        number
+        for number, payment in paid.items()
+        if Decimal(payment["amount"])
+        < Decimal(next(i["amount"] for i in invoices if i["number"] == number))
+    ]
     assert partial, "some invoices are paid in part"
 
 

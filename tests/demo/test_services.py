@@ -47,8 +47,18 @@ def test_the_demo_user_can_log_in(tmp_path, client):
 
 def test_the_demo_command_loads_data_and_prints_the_login(settings, tmp_path, capsys):
     settings.RELANCE_HOME = tmp_path
-    call_command("demo", "--customers", "10", "--invoices", "50", "--seed", "1",
-                 "--as-of", "2026-11-24", "--no-serve")
+    call_command(
+        "demo",
+        "--customers",
+        "10",
+        "--invoices",
+        "50",
+        "--seed",
+        "1",
+        "--as-of",
+        "2026-11-24",
+        "--no-serve",
+    )
     out = capsys.readouterr().out
     assert "log in as demo / demo" in out
     assert "50 invoices read, 50 created" in out

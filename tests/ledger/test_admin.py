@@ -28,12 +28,20 @@ def staff(client, django_user_model):
 @pytest.fixture
 def ledger(company):
     customer = Customer.objects.create(company=company, code="C1", name="Dupont SARL")
-    for number, due, open_amount in (("F-OLD", date(2020, 1, 31), "100.00"),
-                                     ("F-NEW", date(2099, 1, 31), "50.00"),
-                                     ("F-PAID", date(2020, 1, 31), "0.00")):
-        Invoice.objects.create(company=company, customer=customer, number=number,
-                               issue_date=date(2020, 1, 1), due_date=due,
-                               amount=Decimal("100.00"), open_amount=Decimal(open_amount))
+    for number, due, open_amount in (
+        ("F-OLD", date(2020, 1, 31), "100.00"),
+        ("F-NEW", date(2099, 1, 31), "50.00"),
+        ("F-PAID", date(2020, 1, 31), "0.00"),
+    ):
+        Invoice.objects.create(
+            company=company,
+            customer=customer,
+            number=number,
+            issue_date=date(2020, 1, 1),
+            due_date=due,
+            amount=Decimal("100.00"),
+            open_amount=Decimal(open_amount),
+        )
     return customer
 
 
@@ -43,13 +51,16 @@ def test_every_ledger_list_and_add_page_opens(staff, ledger, name):
     assert staff.get(reverse(f"admin:ledger_{name}_add")).status_code == 200
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("overdue=yes", ["F-OLD"]),
-    ("overdue=90%2B", ["F-OLD"]),
-    ("overdue=no", ["F-NEW"]),
-    ("open=no", ["F-PAID"]),
-    ("q=Dupont&open=yes", ["F-NEW", "F-OLD"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("overdue=yes", ["F-OLD"]),
+        ("overdue=90%2B", ["F-OLD"]),
+        ("overdue=no", ["F-NEW"]),
+        ("open=no", ["F-PAID"]),
+        ("q=Dupont&open=yes", ["F-NEW", "F-OLD"]),
+    ],
+)
 def test_invoice_filters_find_what_a_credit_controller_asks_for(staff, ledger, query, expected):
     response = staff.get(reverse("admin:ledger_invoice_changelist") + "?" + query)
     shown = sorted(invoice.number for invoice in response.context["cl"].result_list)
@@ -64,18 +75,24 @@ def test_the_customer_list_shows_total_due_and_overdue(staff, ledger):
 
 def test_the_import_button_imports_through_the_same_service(staff, company):
     upload = SimpleUploadedFile("clients.csv", CUSTOMERS_CSV.encode("cp1252"))
-    response = staff.post(reverse("admin:ledger_customer_import"),
-                          {"company": company.pk, "file": upload}, follow=True)
+    response = staff.post(
+        reverse("admin:ledger_customer_import"),
+        {"company": company.pk, "file": upload},
+        follow=True,
+    )
     assert sorted(Customer.objects.values_list("code", "kind")) == [
-        ("C1", "company"), ("C2", "person")]
+        ("C1", "company"),
+        ("C2", "person"),
+    ]
     assert "clients.csv: 2 customers read, 2 created" in response.content.decode().lower()
 
 
 def test_a_refused_upload_lists_every_bad_line_and_imports_nothing(staff, company):
     bad = "code;name;country\nC1;;FR\nC2;Martin;ZZ\n"
     upload = SimpleUploadedFile("clients.csv", bad.encode())
-    response = staff.post(reverse("admin:ledger_customer_import"),
-                          {"company": company.pk, "file": upload})
+    response = staff.post(
+        reverse("admin:ledger_customer_import"), {"company": company.pk, "file": upload}
+    )
     page = response.content.decode()
     assert "clients.csv:2: name: required value is empty" in page
     assert "clients.csv:3: country: Code pays inconnu : ZZ" in page
@@ -83,17 +100,25 @@ def test_a_refused_upload_lists_every_bad_line_and_imports_nothing(staff, compan
 
 
 def test_saving_a_payment_in_the_admin_allocates_it(staff, ledger, company):
-    response = staff.post(reverse("admin:ledger_payment_add"), {
-        "company": company.pk, "customer": ledger.pk, "reference": "VIR-1",
-        "date": "2026-11-20", "amount": "120.00", "currency": "EUR", "invoice_number": "",
-        "allocations-TOTAL_FORMS": "0", "allocations-INITIAL_FORMS": "0",
-    })
+    response = staff.post(
+        reverse("admin:ledger_payment_add"),
+        {
+            "company": company.pk,
+            "customer": ledger.pk,
+            "reference": "VIR-1",
+            "date": "2026-11-20",
+            "amount": "120.00",
+            "currency": "EUR",
+            "invoice_number": "",
+            "allocations-TOTAL_FORMS": "0",
+            "allocations-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302
     payment = Payment.objects.get(reference="VIR-1")
     assert payment.unapplied_amount == Decimal("0.00")
     opens = dict(Invoice.objects.values_list("number", "open_amount"))
-    assert opens == {"F-OLD": Decimal("0.00"), "F-NEW": Decimal("30.00"),
-                     "F-PAID": Decimal("0.00")}
+    assert opens == {"F-OLD": Decimal("0.00"), "F-NEW": Decimal("30.00"), "F-PAID": Decimal("0.00")}
 
 
 def test_the_admin_speaks_french_by_default_and_english_on_request(staff, ledger):

@@ -3,7 +3,7 @@ one transaction, and roll everything back if a single line was wrong."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -62,7 +62,6 @@ class Importer(Generic[Row]):
         self.errors = ErrorCollector(file)
         self.report = ImportReport(self.kind, file)
         self.columns: set[str] = set()
-        self._pending: list[Row] = []
 
     @classmethod
     def known_columns(cls) -> set[str]:
@@ -74,28 +73,39 @@ class Importer(Generic[Row]):
             raise self.errors.rejection()
         with transaction.atomic():
             self.prepare()
-            done = 0
-            for line, values in table.rows:
-                self.report.rows += 1
-                row = self._parse(line, values)
-                if row is not None and not self.errors:
-                    self._pending.append(row)
-                    if len(self._pending) >= CHUNK_SIZE:
-                        self._flush()
-                elif self.errors:
-                    # The file will be refused: keep reading only to report every error.
-                    self._pending.clear()
-                done += 1
-                if on_progress and done % 1000 == 0:
-                    on_progress(1000)
-            if on_progress:
-                on_progress(done % 1000)
+            for chunk in self._parsed_chunks(table, on_progress):
+                if not self.errors:
+                    self.write(chunk)
+            self.check_rows()
             if not self.errors:
-                self._flush()
                 self.finish()
             if self.errors:
                 raise self.errors.rejection()
         return self.report
+
+    def _parsed_chunks(
+        self, table: Table, on_progress: ProgressCallback | None
+    ) -> Iterator[list[Row]]:
+        pending: list[Row] = []
+        done = 0
+        for line, values in table.rows:
+            self.report.rows += 1
+            row = self._parse(line, values)
+            if self.errors:
+                # The file will be refused: keep reading only to report every error.
+                pending.clear()
+            elif row is not None:
+                pending.append(row)
+                if len(pending) >= CHUNK_SIZE:
+                    yield pending
+                    pending = []
+            done += 1
+            if on_progress and done % 1000 == 0:
+                on_progress(1000)
+        if on_progress:
+            on_progress(done % 1000)
+        if pending and not self.errors:
+            yield pending
 
     def check_header(self, columns: list[str]) -> None:
         seen: set[str] = set()
@@ -110,18 +120,17 @@ class Importer(Generic[Row]):
 
     def _parse(self, line: int, values: dict[str, Cell]) -> Row | None:
         if "__extra__" in values:
-            self.errors.add(line, "*", f"the line has {values['__extra__']} fields, "
-                                       f"more than the header's columns")
+            self.errors.add(
+                line,
+                "*",
+                f"the line has {values['__extra__']} fields, more than the header's columns",
+            )
             return None
         return self.parse(line, values)
 
-    def _flush(self) -> None:
-        if self._pending:
-            self.write(self._pending)
-            self._pending = []
-
-    def cell(self, line: int, values: dict[str, Cell], column: str,
-             parse: Callable[..., Any], *args: Any) -> Any:
+    def cell(
+        self, line: int, values: dict[str, Cell], column: str, parse: Callable[..., Any], *args: Any
+    ) -> Any:
         """Parse one cell; on error, record it and return None."""
         try:
             return parse(values.get(column), *args)
@@ -129,8 +138,9 @@ class Importer(Generic[Row]):
             self.errors.add(line, column, str(exc))
             return None
 
-    def required_text(self, line: int, values: dict[str, Cell], column: str,
-                      max_length: int) -> str | None:
+    def required_text(
+        self, line: int, values: dict[str, Cell], column: str, max_length: int
+    ) -> str | None:
         value = cells.text(values.get(column))
         if not value:
             self.errors.add(line, column, "required value is empty")
@@ -149,6 +159,10 @@ class Importer(Generic[Row]):
 
     def write(self, rows: list[Row]) -> None:
         raise NotImplementedError
+
+    def check_rows(self) -> None:
+        """After the last row, even in a file already refused: finish checks that were
+        batched to save queries, so that every bad line is reported."""
 
     def finish(self) -> None:
         """Work after the last row (``--full``…), still inside the transaction."""

@@ -19,6 +19,8 @@ from relance.ledger.importing.reader import Cell
 YES = {"yes", "y", "oui", "o", "true", "vrai", "1", "x"}
 NO = {"no", "n", "non", "false", "faux", "0", ""}
 _FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_PLAIN_AMOUNT = re.compile(r"-?\d{1,13}(?:\.\d{1,2})?")
+_CENT = Decimal("0.01")
 _SPACES = str.maketrans("", "", " \u00a0\u202f'")
 
 
@@ -69,6 +71,9 @@ def decimal(cell: Cell) -> Decimal:
 
 
 def money(cell: Cell, currency: str) -> Decimal:
+    if type(cell) is str and _precision(currency) == 2 and _PLAIN_AMOUNT.fullmatch(cell):
+        # The shape of nearly every exported amount: skip the general path's checks.
+        return Decimal(cell).quantize(_CENT)
     value = decimal(cell)
     places = _precision(currency)
     exponent = value.as_tuple().exponent

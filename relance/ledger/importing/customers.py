@@ -60,7 +60,8 @@ class CustomerImporter(Importer[CustomerRow]):
             raw_kind = cells.text(values.get("kind"))
             fields["kind"] = (
                 self.cell(line, values, "kind", cells.choice, tuple(CustomerKind.values))
-                if raw_kind else CustomerKind.COMPANY
+                if raw_kind
+                else CustomerKind.COMPANY
             )
         if "dunning" in present:
             raw = cells.text(values.get("dunning"))
@@ -75,8 +76,14 @@ class CustomerImporter(Importer[CustomerRow]):
         ):
             if column in present:
                 fields[column] = self._normalized(line, column, values, normalize)
-        for column, limit in (("segment", 50), ("scenario", 50), ("address_line1", 200),
-                              ("address_line2", 200), ("postal_code", 20), ("city", 100)):
+        for column, limit in (
+            ("segment", 50),
+            ("scenario", 50),
+            ("address_line1", 200),
+            ("address_line2", 200),
+            ("postal_code", 20),
+            ("city", 100),
+        ):
             if column in present:
                 value = cells.text(values.get(column))
                 if len(value) > limit:
@@ -119,8 +126,9 @@ class CustomerImporter(Importer[CustomerRow]):
             if customer is None:
                 to_create.append(Customer(company=self.company, code=row.code, **row.values))
                 continue
-            changed = {name for name, value in row.values.items()
-                       if getattr(customer, name) != value}
+            changed = {
+                name for name, value in row.values.items() if getattr(customer, name) != value
+            }
             if changed:
                 for name in changed:
                     setattr(customer, name, row.values[name])
@@ -131,7 +139,6 @@ class CustomerImporter(Importer[CustomerRow]):
                 self.report.unchanged += 1
         Customer.objects.bulk_create(to_create, batch_size=500)
         if to_update:
-            Customer.objects.bulk_update(to_update, [*changed_fields, "updated_at"],
-                                         batch_size=500)
+            Customer.objects.bulk_update(to_update, [*changed_fields, "updated_at"], batch_size=500)
         self.report.created += len(to_create)
         self.report.updated += len(to_update)

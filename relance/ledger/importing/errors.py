@@ -49,4 +49,5 @@ class ErrorCollector:
         return self.total > 0
 
     def rejection(self) -> ImportRejected:
-        return ImportRejected(self.file, self.errors, self.total)
+        # Checks batched across rows report late: list the errors in file order.
+        return ImportRejected(self.file, sorted(self.errors, key=lambda e: e.line), self.total)

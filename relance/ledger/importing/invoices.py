@@ -19,11 +19,13 @@ from django.utils import timezone
 from relance.ledger import validators
 from relance.ledger.importing import cells
 from relance.ledger.importing.base import CHUNK_SIZE, Importer
+from relance.ledger.importing.cells import CellError, day, money, text
 from relance.ledger.importing.reader import Cell
 from relance.ledger.models import Customer, Invoice
 from relance.ledger.models.invoice import InvoiceKind
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 KINDS = tuple(InvoiceKind.values)
 _TABLE = Invoice._meta.db_table
 
@@ -58,47 +60,84 @@ class InvoiceImporter(Importer[InvoiceRow]):
         self.seen: dict[str, int] = {}
         self.default_currency = self.company.default_currency
         self._currencies: dict[str, str | None] = {}
+        # On a first import nothing can already exist: skip one lookup per chunk.
+        self.company_had_invoices = Invoice.objects.filter(company=self.company).exists()
 
     def parse(self, line: int, values: dict[str, Cell]) -> InvoiceRow | None:
-        errors_before = self.errors.total
+        # The hot loop of a million-line import: cells are parsed inline, not through
+        # Importer.cell(), to save a function call and a try block per cell.
+        errors = self.errors
+        errors_before = errors.total
+        get = values.get
         number = self.required_text(line, values, "number", 50)
         if number is not None:
             first = self.seen.get(number)
             if first is not None:
-                self.errors.add(line, "number", f"{number!r} already appears on line {first}")
+                errors.add(line, "number", f"{number!r} already appears on line {first}")
             else:
                 self.seen[number] = line
-        customer_code = self.required_text(line, values, "customer", 50)
-        customer_id = None
-        if customer_code is not None:
-            customer_id = self.customers.get(customer_code)
-            if customer_id is None:
-                self.errors.add(line, "customer", f"unknown customer {customer_code!r} "
-                                                  "(import it in the customers file first)")
-        issue_date = self.cell(line, values, "issue_date", cells.day)
-        due_date = self.cell(line, values, "due_date", cells.day)
+        customer_code = text(get("customer"))
+        customer_id = self.customers.get(customer_code)
+        if customer_id is None:
+            if customer_code:
+                errors.add(
+                    line,
+                    "customer",
+                    f"unknown customer {customer_code!r} (import it in the customers file first)",
+                )
+            else:
+                errors.add(line, "customer", "required value is empty")
+        try:
+            issue_date: date | None = day(get("issue_date"))
+        except CellError as exc:
+            errors.add(line, "issue_date", str(exc))
+            issue_date = None
+        try:
+            due_date: date | None = day(get("due_date"))
+        except CellError as exc:
+            errors.add(line, "due_date", str(exc))
+            due_date = None
         if issue_date and due_date and due_date < issue_date:
-            self.errors.add(line, "due_date", f"{due_date} is before the issue date {issue_date}")
+            errors.add(line, "due_date", f"{due_date} is before the issue date {issue_date}")
         currency = self._currency(line, values) if "currency" in self.columns else None
         money_currency = currency or self.default_currency
-        amount = self.cell(line, values, "amount", cells.money, money_currency)
+        try:
+            amount: Decimal | None = money(get("amount"), money_currency)
+        except CellError as exc:
+            errors.add(line, "amount", str(exc))
+            amount = None
         open_amount = None
-        if cells.text(values.get("open_amount")):
+        if text(get("open_amount")):
             open_amount = self.cell(line, values, "open_amount", cells.money, money_currency)
-        kind_text = cells.text(values.get("kind")).lower()
+        kind_text = text(get("kind")).lower()
         if kind_text and kind_text not in KINDS:
-            self.errors.add(line, "kind", f"{kind_text!r} is not one of {', '.join(KINDS)}")
+            errors.add(line, "kind", f"{kind_text!r} is not one of {', '.join(KINDS)}")
         disputed = None
         if "disputed" in self.columns:
             disputed = self.cell(line, values, "disputed", cells.yes_no)
-        if self.errors.total > errors_before:
+        if errors.total > errors_before:
             return None
-        assert number and customer_id and issue_date and due_date and amount is not None
+        # Narrowing for the type checker: every None above was reported as an error.
+        assert number is not None
+        assert customer_id is not None
+        assert issue_date is not None
+        assert due_date is not None
+        assert amount is not None
         kind, amount, open_amount = self._signed(line, kind_text, amount, open_amount)
         if kind is None:
             return None
-        return InvoiceRow(line, number, customer_id, kind, issue_date, due_date, currency,
-                          amount, open_amount, disputed)
+        return InvoiceRow(
+            line,
+            number,
+            customer_id,
+            kind,
+            issue_date,
+            due_date,
+            currency,
+            amount,
+            open_amount,
+            disputed,
+        )
 
     def _currency(self, line: int, values: dict[str, Cell]) -> str | None:
         raw = cells.text(values.get("currency"))
@@ -114,8 +153,9 @@ class InvoiceImporter(Importer[InvoiceRow]):
             self.errors.add(line, "currency", f"{raw!r} is not an ISO 4217 currency code")
         return code
 
-    def _signed(self, line: int, kind: str, amount: Decimal, open_amount: Decimal | None
-                ) -> tuple[str | None, Decimal, Decimal | None]:
+    def _signed(
+        self, line: int, kind: str, amount: Decimal, open_amount: Decimal | None
+    ) -> tuple[str | None, Decimal, Decimal | None]:
         """Credit notes are stored negative; ERPs export them with either sign."""
         if not kind:
             kind = InvoiceKind.CREDIT_NOTE if amount < 0 else InvoiceKind.INVOICE
@@ -127,26 +167,20 @@ class InvoiceImporter(Importer[InvoiceRow]):
                 return None, amount, open_amount
         else:
             if amount < 0:
-                self.errors.add(line, "amount", "negative amount on an invoice "
-                                                "(use kind credit_note)")
+                self.errors.add(
+                    line, "amount", "negative amount on an invoice (use kind credit_note)"
+                )
                 return None, amount, open_amount
             if open_amount is not None and not ZERO <= open_amount <= amount:
-                self.errors.add(line, "open_amount", f"{open_amount} is not between 0 and "
-                                                     f"the amount {amount}")
+                self.errors.add(
+                    line, "open_amount", f"{open_amount} is not between 0 and the amount {amount}"
+                )
                 return None, amount, open_amount
         return kind, amount, open_amount
 
     def write(self, rows: list[InvoiceRow]) -> None:
-        existing: dict[str, tuple[Any, ...]] = {
-            row[1]: row
-            for row in Invoice.objects.filter(
-                company=self.company, number__in=[row.number for row in rows]
-            ).values_list("id", "number", "customer_id", "kind", "issue_date", "due_date",
-                          "currency", "amount", "open_amount", "settled_on", "disputed",
-                          "disputed_since")
-        }
-        # Dates and decimals go to the driver as they are (Django registers SQLite adapters
-        # for both; psycopg knows them); aware datetimes need Django's conversion.
+        existing = self._existing([row.number for row in rows])
+        sqlite = connection.vendor == "sqlite"
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         today = self.today
         inserts: list[Sequence[Any]] = []
@@ -155,16 +189,44 @@ class InvoiceImporter(Importer[InvoiceRow]):
             old = existing.get(row.number)
             if old is None:
                 open_amount = row.amount if row.open_amount is None else row.open_amount
-                currency = row.currency or self.default_currency
                 disputed = bool(row.disputed)
-                values = (row.customer_id, row.kind, row.issue_date, row.due_date, currency,
-                          row.amount, open_amount, None if open_amount else today, disputed,
-                          today if disputed else None)
-                inserts.append((self.company.pk, row.number, *values, "", "", now, now))
+                values = (
+                    row.customer_id,
+                    row.kind,
+                    row.issue_date,
+                    row.due_date,
+                    row.currency or self.default_currency,
+                    row.amount,
+                    open_amount,
+                    None if open_amount else today,
+                    disputed,
+                    today if disputed else None,
+                )
+                inserts.append(
+                    (
+                        self.company.pk,
+                        row.number,
+                        *(_for_sqlite(values) if sqlite else values),
+                        "",
+                        "",
+                        now,
+                        now,
+                    )
+                )
                 continue
-            (pk, _, customer_id, kind, issue_date, due_date, currency, amount, open_amount,
-             settled_on, disputed, disputed_since) = old
-            new_currency = row.currency or currency
+            (
+                pk,
+                customer_id,
+                kind,
+                issue_date,
+                due_date,
+                currency,
+                amount,
+                open_amount,
+                settled_on,
+                disputed,
+                disputed_since,
+            ) = old
             if row.open_amount is not None:
                 new_open = row.open_amount
             else:
@@ -173,16 +235,34 @@ class InvoiceImporter(Importer[InvoiceRow]):
                 if (new_open < 0) != (row.amount < 0) and new_open != 0:
                     new_open = ZERO
             new_disputed = disputed if row.disputed is None else row.disputed
-            new_since = (disputed_since or today) if new_disputed else None
-            new_settled = (settled_on or today) if new_open == 0 else None
-            current = (customer_id, kind, issue_date, due_date, currency, amount, open_amount,
-                       settled_on, disputed, disputed_since)
-            wanted = (row.customer_id, row.kind, row.issue_date, row.due_date, new_currency,
-                      row.amount, new_open, new_settled, new_disputed, new_since)
+            current = (
+                customer_id,
+                kind,
+                issue_date,
+                due_date,
+                currency,
+                amount,
+                open_amount,
+                settled_on,
+                disputed,
+                disputed_since,
+            )
+            wanted = (
+                row.customer_id,
+                row.kind,
+                row.issue_date,
+                row.due_date,
+                row.currency or currency,
+                row.amount,
+                new_open,
+                (settled_on or today) if new_open == 0 else None,
+                new_disputed,
+                (disputed_since or today) if new_disputed else None,
+            )
             if current == wanted:
                 self.report.unchanged += 1
             else:
-                updates.append((*wanted, now, pk))
+                updates.append((*(_for_sqlite(wanted) if sqlite else wanted), now, pk))
         with connection.cursor() as cursor:
             if inserts:
                 cursor.executemany(
@@ -203,16 +283,87 @@ class InvoiceImporter(Importer[InvoiceRow]):
         self.report.created += len(inserts)
         self.report.updated += len(updates)
 
+    def _existing(self, numbers: list[str]) -> dict[str, tuple[Any, ...]]:
+        """The stored invoices among ``numbers``, as Python values keyed by number.
+
+        Read with CAST(… AS TEXT), which SQLite and PostgreSQL answer alike, instead of the
+        ORM: its per-value converters cost more than the rest of a re-import.
+        """
+        if not self.company_had_invoices:
+            return {}
+        placeholders = ", ".join(["%s"] * len(numbers))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT number, id, customer_id, kind, CAST(issue_date AS TEXT), "
+                "CAST(due_date AS TEXT), currency, CAST(amount AS TEXT), "
+                "CAST(open_amount AS TEXT), CAST(settled_on AS TEXT), disputed, "
+                f"CAST(disputed_since AS TEXT) FROM {_TABLE} "
+                f"WHERE company_id = %s AND number IN ({placeholders})",
+                [self.company.pk, *numbers],
+            )
+            found = cursor.fetchall()
+        day, dec = date.fromisoformat, Decimal
+        return {
+            number: (
+                pk,
+                customer_id,
+                kind,
+                day(issued),
+                day(due),
+                currency,
+                dec(amount).quantize(CENT),
+                dec(open_amount).quantize(CENT),
+                day(settled) if settled else None,
+                bool(disputed),
+                day(since) if since else None,
+            )
+            for (
+                number,
+                pk,
+                customer_id,
+                kind,
+                issued,
+                due,
+                currency,
+                amount,
+                open_amount,
+                settled,
+                disputed,
+                since,
+            ) in found
+        }
+
     def finish(self) -> None:
         if not self.full:
             return
         absent = [
-            pk for pk, number in Invoice.objects.filter(company=self.company)
-            .exclude(open_amount=0).values_list("id", "number").iterator(chunk_size=CHUNK_SIZE)
+            pk
+            for pk, number in Invoice.objects.filter(company=self.company)
+            .exclude(open_amount=0)
+            .values_list("id", "number")
+            .iterator(chunk_size=CHUNK_SIZE)
             if number not in self.seen
         ]
         for start in range(0, len(absent), CHUNK_SIZE):
-            Invoice.objects.filter(pk__in=absent[start:start + CHUNK_SIZE]).update(
+            Invoice.objects.filter(pk__in=absent[start : start + CHUNK_SIZE]).update(
                 open_amount=ZERO, settled_on=self.today, updated_at=timezone.now()
             )
         self.report.settled = len(absent)
+
+
+def _for_sqlite(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Dates and decimals as the text Django's SQLite adapters would produce, without the
+    cost of one adapter callback per value."""
+    customer, kind, issued, due, currency, amount, open_amount, settled, disputed, since = values
+    return (
+        customer,
+        kind,
+        issued.isoformat(),
+        due.isoformat(),
+        currency,
+        str(amount),
+        str(open_amount),
+        settled and settled.isoformat(),
+        disputed,
+        since and since.isoformat(),
+    )

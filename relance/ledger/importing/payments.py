@@ -9,7 +9,7 @@ from typing import Any
 
 from relance.ledger import validators
 from relance.ledger.importing import cells
-from relance.ledger.importing.base import Importer
+from relance.ledger.importing.base import CHUNK_SIZE, Importer
 from relance.ledger.importing.reader import Cell
 from relance.ledger.models import Customer, Invoice, Payment
 from relance.ledger.services.allocation import Ledger
@@ -36,39 +36,57 @@ class PaymentImporter(Importer[PaymentRow]):
             Customer.objects.filter(company=self.company).values_list("code", "id")
         )
         self.seen: dict[str, int] = {}
+        # (line, customer id, currency, invoice number) of rows naming an invoice, checked
+        # in batches, bad lines included, so that every wrong reference is reported.
+        self._named: list[tuple[int, int, str, str]] = []
 
     def parse(self, line: int, values: dict[str, Cell]) -> PaymentRow | None:
         errors_before = self.errors.total
         reference = self.required_text(line, values, "reference", 80)
         if reference is not None:
             if reference in self.seen:
-                self.errors.add(line, "reference",
-                                f"{reference!r} already appears on line {self.seen[reference]}")
+                self.errors.add(
+                    line,
+                    "reference",
+                    f"{reference!r} already appears on line {self.seen[reference]}",
+                )
             self.seen[reference] = line
         code = self.required_text(line, values, "customer", 50)
         customer_id = self.customers.get(code) if code else None
         if code and customer_id is None:
-            self.errors.add(line, "customer", f"unknown customer {code!r} "
-                                              "(import it in the customers file first)")
+            self.errors.add(
+                line,
+                "customer",
+                f"unknown customer {code!r} (import it in the customers file first)",
+            )
         paid_on = self.cell(line, values, "date", cells.day)
         currency = self.company.default_currency
         raw_currency = cells.text(values.get("currency"))
+        currency_ok = True
         if raw_currency:
             try:
                 currency = validators.normalize_currency(raw_currency)
             except Exception:
+                currency_ok = False
                 self.errors.add(line, "currency", f"{raw_currency!r} is not an ISO 4217 code")
         amount = self.cell(line, values, "amount", cells.money, currency)
         if amount is not None and amount <= 0:
             self.errors.add(line, "amount", "a payment must be a positive amount")
         invoice_number = cells.text(values.get("invoice"))
+        if invoice_number and customer_id is not None and currency_ok:
+            self._named.append((line, customer_id, currency, invoice_number))
+            if len(self._named) >= CHUNK_SIZE:
+                self._check_invoices()
         if self.errors.total > errors_before:
             return None
-        assert reference and customer_id and paid_on and amount is not None
+        assert reference
+        assert customer_id
+        assert paid_on
+        assert amount is not None
         return PaymentRow(line, reference, customer_id, paid_on, amount, currency, invoice_number)
 
     def write(self, rows: list[PaymentRow]) -> None:
-        self._check_invoices(rows)
+        self._check_invoices()
         if self.errors:
             return
         existing = {
@@ -81,8 +99,11 @@ class PaymentImporter(Importer[PaymentRow]):
         for row in rows:
             payment = existing.get(row.reference)
             wanted: dict[str, Any] = {
-                "customer_id": row.customer_id, "date": row.date, "amount": row.amount,
-                "currency": row.currency, "invoice_number": row.invoice_number,
+                "customer_id": row.customer_id,
+                "date": row.date,
+                "amount": row.amount,
+                "currency": row.currency,
+                "invoice_number": row.invoice_number,
             }
             if payment is not None:
                 if all(getattr(payment, name) == value for name, value in wanted.items()):
@@ -101,26 +122,28 @@ class PaymentImporter(Importer[PaymentRow]):
             self.report.unapplied += payment.unapplied_amount
         ledger.save()
 
-    def _check_invoices(self, rows: list[PaymentRow]) -> None:
-        named = {row.invoice_number for row in rows if row.invoice_number}
+    def check_rows(self) -> None:
+        self._check_invoices()
+
+    def _check_invoices(self) -> None:
+        named, self._named = self._named, []
         if not named:
             return
         invoices = {
             number: (customer_id, currency)
             for number, customer_id, currency in Invoice.objects.filter(
-                company=self.company, number__in=named
+                company=self.company, number__in={number for *_, number in named}
             ).values_list("number", "customer_id", "currency")
         }
-        for row in rows:
-            if not row.invoice_number:
-                continue
-            found = invoices.get(row.invoice_number)
+        for line, customer_id, currency, number in named:
+            found = invoices.get(number)
             if found is None:
-                self.errors.add(row.line, "invoice", f"unknown invoice {row.invoice_number!r}")
-            elif found[0] != row.customer_id:
-                self.errors.add(row.line, "invoice",
-                                f"invoice {row.invoice_number!r} belongs to another customer")
-            elif found[1] != row.currency:
-                self.errors.add(row.line, "invoice",
-                                f"invoice {row.invoice_number!r} is in {found[1]}, "
-                                f"the payment in {row.currency}")
+                self.errors.add(line, "invoice", f"unknown invoice {number!r}")
+            elif found[0] != customer_id:
+                self.errors.add(line, "invoice", f"invoice {number!r} belongs to another customer")
+            elif found[1] != currency:
+                self.errors.add(
+                    line,
+                    "invoice",
+                    f"invoice {number!r} is in {found[1]}, the payment in {currency}",
+                )

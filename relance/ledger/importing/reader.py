@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 from zipfile import BadZipFile
 
 Cell = str | int | float | date | datetime | bool | None
@@ -104,7 +105,8 @@ def _open_csv(path: Path, display: str, known_columns: set[str]) -> Table:
         raise UnreadableFile(display, "the file is empty or its first line is blank")
     delimiter = detect_delimiter(header_line, known_columns)
     with path.open(encoding=encoding, errors=errors, newline="") as probe:
-        columns = [normalize_header(field) for field in next(csv.reader(probe, delimiter=delimiter))]
+        header = next(csv.reader(probe, delimiter=delimiter))
+    columns = [normalize_header(field) for field in header]
 
     def rows() -> Iterator[tuple[int, dict[str, Cell]]]:
         with path.open(encoding=encoding, errors=errors, newline="") as handle:
@@ -150,7 +152,7 @@ def _open_xlsx(path: Path, display: str) -> Table:
             for line, row in enumerate(cells, start=header_line + 1):
                 if all(cell in (None, "") for cell in row):
                     continue
-                yield line, dict(zip(columns, row, strict=False))
+                yield line, dict(zip(columns, cast(tuple[Cell, ...], row), strict=False))
         finally:
             workbook.close()
 

@@ -13,7 +13,7 @@ from relance.ledger.importing.payments import PaymentImporter
 from relance.ledger.importing.reader import Table, UnreadableFile, open_table
 from relance.ledger.models import Company
 
-IMPORTERS: dict[str, type[Importer]] = {  # type: ignore[type-arg]
+IMPORTERS: dict[str, type[Importer]] = {
     "customers": CustomerImporter,
     "invoices": InvoiceImporter,
     "payments": PaymentImporter,
@@ -45,7 +45,7 @@ def import_table(
     if full and kind != "invoices":
         raise ValueError("--full applies to invoices only")
     if kind == "invoices":
-        importer: Importer = InvoiceImporter(company, table.name, today, full=full)  # type: ignore[type-arg]
+        importer: Importer = InvoiceImporter(company, table.name, today, full=full)
     else:
         importer = IMPORTERS[kind](company, table.name, today)
     return importer.run(table, on_progress)

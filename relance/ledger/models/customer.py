@@ -18,7 +18,10 @@ class CustomerKind(models.TextChoices):
 
 class Customer(PostalAddress):
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="customers", verbose_name=_("company"),
+        Company,
+        on_delete=models.CASCADE,
+        related_name="customers",
+        verbose_name=_("company"),
         db_index=False,  # covered by the (company, code) unique index
     )
     code = models.CharField(
@@ -29,7 +32,9 @@ class Customer(PostalAddress):
         _("kind"), max_length=10, choices=CustomerKind.choices, default=CustomerKind.COMPANY
     )
     language = models.CharField(
-        _("language"), max_length=10, blank=True,
+        _("language"),
+        max_length=10,
+        blank=True,
         help_text=_("Language of the reminders; blank means the company's default."),
     )
     segment = models.CharField(_("segment"), max_length=50, blank=True)
@@ -38,8 +43,12 @@ class Customer(PostalAddress):
         _("phone"), max_length=20, blank=True, help_text=_("Stored in E.164 form.")
     )
     collector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="collected_customers", verbose_name=_("collector"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="collected_customers",
+        verbose_name=_("collector"),
     )
     dunning_enabled = models.BooleanField(_("dunning enabled"), default=True)
     blocked_until = models.DateField(_("blocked until"), null=True, blank=True)
@@ -51,7 +60,9 @@ class Customer(PostalAddress):
     # The scenario is referenced by its code, as in the customers file; the dunning engine
     # resolves it against the company's scenarios when it plans a run.
     scenario_code = models.CharField(
-        _("scenario"), max_length=50, blank=True,
+        _("scenario"),
+        max_length=50,
+        blank=True,
         help_text=_("Code of the dunning scenario this customer follows; blank for automatic."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -19,11 +19,17 @@ class Invoice(models.Model):
     total due is the plain sum of its open amounts."""
 
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="invoices", verbose_name=_("company"),
+        Company,
+        on_delete=models.CASCADE,
+        related_name="invoices",
+        verbose_name=_("company"),
         db_index=False,  # covered by the (company, number) unique index
     )
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("customer"),
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("customer"),
         db_index=False,  # covered by the (customer, due_date) index
     )
     number = models.CharField(_("number"), max_length=50)
@@ -48,7 +54,9 @@ class Invoice(models.Model):
         verbose_name_plural = _("invoices")
         ordering = ["company", "due_date", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "number"], name="invoice_number_per_company"),
+            models.UniqueConstraint(
+                fields=["company", "number"], name="invoice_number_per_company"
+            ),
         ]
         indexes = [
             # The daily pass reads only open items, by due date.

@@ -11,11 +11,17 @@ from relance.ledger.models.invoice import Invoice
 
 class Payment(models.Model):
     company = models.ForeignKey(
-        Company, on_delete=models.CASCADE, related_name="payments", verbose_name=_("company"),
+        Company,
+        on_delete=models.CASCADE,
+        related_name="payments",
+        verbose_name=_("company"),
         db_index=False,  # covered by the (company, reference) unique index
     )
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="payments", verbose_name=_("customer"),
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("customer"),
         db_index=False,  # covered by the (customer, date) index
     )
     reference = models.CharField(_("reference"), max_length=80)
@@ -23,7 +29,9 @@ class Payment(models.Model):
     amount = money(_("amount"))
     currency = currency()
     invoice_number = models.CharField(
-        _("invoice number"), max_length=50, blank=True,
+        _("invoice number"),
+        max_length=50,
+        blank=True,
         help_text=_("Invoice named by the payment; blank means oldest due first."),
     )
     unapplied_amount = money(

@@ -18,8 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--customers", type=int, default=60)
         parser.add_argument("--invoices", type=int, default=600)
         parser.add_argument("--seed", type=int, default=42)
-        parser.add_argument("--as-of", type=date.fromisoformat, default=None,
-                            help="date the demo ledger is built around (default: today)")
+        parser.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            default=None,
+            help="date the demo ledger is built around (default: today)",
+        )
         parser.add_argument("--no-serve", action="store_true", help="load the data and stop")
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
@@ -29,11 +33,15 @@ class Command(BaseCommand):
             raise CommandError("--customers must be at least 1 and --invoices at least 0")
         call_command("migrate", interactive=False, verbosity=0)
         spec = DemoSpec(
-            customers=options["customers"], invoices=options["invoices"], seed=options["seed"],
+            customers=options["customers"],
+            invoices=options["invoices"],
+            seed=options["seed"],
             as_of=options["as_of"] or timezone.localdate(),
         )
-        self.stdout.write(f"loading the demo company ({spec.customers} customers, "
-                          f"{spec.invoices} invoices, seed {spec.seed}, as of {spec.as_of})…")
+        self.stdout.write(
+            f"loading the demo company ({spec.customers} customers, "
+            f"{spec.invoices} invoices, seed {spec.seed}, as of {spec.as_of})…"
+        )
         try:
             result = load_demo(spec, settings.RELANCE_HOME / "demo")
         except ImportRejected as rejected:
@@ -43,8 +51,6 @@ class Command(BaseCommand):
         for report in result.reports:
             self.stdout.write("  " + report.summary())
         self.stdout.write(f"demo files kept in {result.folder}")
-        self.stdout.write(self.style.SUCCESS(
-            f"log in as {DEMO_USER} / {DEMO_PASSWORD}"
-        ))
+        self.stdout.write(self.style.SUCCESS(f"log in as {DEMO_USER} / {DEMO_PASSWORD}"))
         if not options["no_serve"]:
             call_command("serve", host=options["host"], port=options["port"])

@@ -1,8 +1,10 @@
+import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from relance.ledger.importing.errors import ImportRejected
@@ -11,15 +13,20 @@ from relance.ledger.services.companies import CompanyNotFound, resolve_company
 
 
 class Command(BaseCommand):
-    help = ("Import customers, invoices or payments from a CSV or XLSX file. The whole file is "
-            "imported, or nothing when any line is wrong.")
+    help = (
+        "Import customers, invoices or payments from a CSV or XLSX file. The whole file is "
+        "imported, or nothing when any line is wrong."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("file", type=Path)
         parser.add_argument("--company", help="company code (default: the only company)")
-        parser.add_argument("--full", action="store_true",
-                            help="invoices: settle the open invoices absent from the file")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="invoices: settle the open invoices absent from the file",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind, path = options["kind"], options["file"]
@@ -32,12 +39,21 @@ class Command(BaseCommand):
         try:
             table = open_import(kind, path)
             with Progress(
-                "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), transient=True, disable=options["verbosity"] < 1,
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=True,
+                console=Console(stderr=True),
+                disable=options["verbosity"] < 1 or not sys.stderr.isatty(),
             ) as progress:
                 task = progress.add_task(f"{kind} {path.name}", total=table.total_lines)
                 report = import_table(
-                    company, kind, table, today=timezone.localdate(), full=options["full"],
+                    company,
+                    kind,
+                    table,
+                    today=timezone.localdate(),
+                    full=options["full"],
                     on_progress=lambda done: progress.advance(task, done),
                 )
         except ImportRejected as rejected:

@@ -9,11 +9,15 @@ from relance.ledger.services.companies import ensure_company
 
 
 class Command(BaseCommand):
-    help = "Create or upgrade the database, and create a company (running it again changes nothing)."
+    help = (
+        "Create or upgrade the database, and create a company (running it again changes nothing)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--company", help="company code, e.g. acme (default: 'main' "
-                                              "when the database has no company yet)")
+        parser.add_argument(
+            "--company",
+            help="company code, e.g. acme (default: 'main' when the database has no company yet)",
+        )
         parser.add_argument("--name", help="company legal name (default: the code)")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         from relance.wsgi import application
 
         host, port = options["host"], options["port"]
-        self.stdout.write(self.style.SUCCESS(f"relance is running at http://{host}:{port}/ "
-                                             "(Ctrl+C to stop)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"relance is running at http://{host}:{port}/ (Ctrl+C to stop)")
+        )
         serve(application, host=host, port=port, threads=options["threads"], ident="relance")
