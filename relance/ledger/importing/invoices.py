@@ -19,7 +19,7 @@ from django.utils import timezone
 from relance.ledger import validators
 from relance.ledger.importing import cells
 from relance.ledger.importing.base import CHUNK_SIZE, Importer
-from relance.ledger.importing.cells import CellError, day, money, text
+from relance.ledger.importing.cells import CellError, day, money, text, yes_no
 from relance.ledger.importing.reader import Cell
 from relance.ledger.models import Customer, Invoice
 from relance.ledger.models.invoice import InvoiceKind
@@ -60,6 +60,8 @@ class InvoiceImporter(Importer[InvoiceRow]):
         self.seen: dict[str, int] = {}
         self.default_currency = self.company.default_currency
         self._currencies: dict[str, str | None] = {}
+        self.has_currency = "currency" in self.columns
+        self.has_disputed = "disputed" in self.columns
         # On a first import nothing can already exist: skip one lookup per chunk.
         self.company_had_invoices = Invoice.objects.filter(company=self.company).exists()
 
@@ -69,13 +71,17 @@ class InvoiceImporter(Importer[InvoiceRow]):
         errors = self.errors
         errors_before = errors.total
         get = values.get
-        number = self.required_text(line, values, "number", 50)
-        if number is not None:
-            first = self.seen.get(number)
-            if first is not None:
+        number: str | None = text(get("number"))
+        if not number:
+            errors.add(line, "number", "required value is empty")
+            number = None
+        elif len(number) > 50:
+            errors.add(line, "number", "longer than 50 characters")
+            number = None
+        else:
+            first = self.seen.setdefault(number, line)
+            if first != line:
                 errors.add(line, "number", f"{number!r} already appears on line {first}")
-            else:
-                self.seen[number] = line
         customer_code = text(get("customer"))
         customer_id = self.customers.get(customer_code)
         if customer_id is None:
@@ -99,7 +105,12 @@ class InvoiceImporter(Importer[InvoiceRow]):
             due_date = None
         if issue_date and due_date and due_date < issue_date:
             errors.add(line, "due_date", f"{due_date} is before the issue date {issue_date}")
-        currency = self._currency(line, values) if "currency" in self.columns else None
+        currency = None
+        if self.has_currency:
+            raw_currency = get("currency")
+            currency = self._currencies.get(raw_currency)  # type: ignore[arg-type]
+            if currency is None:
+                currency = self._currency(line, values)
         money_currency = currency or self.default_currency
         try:
             amount: Decimal | None = money(get("amount"), money_currency)
@@ -113,8 +124,11 @@ class InvoiceImporter(Importer[InvoiceRow]):
         if kind_text and kind_text not in KINDS:
             errors.add(line, "kind", f"{kind_text!r} is not one of {', '.join(KINDS)}")
         disputed = None
-        if "disputed" in self.columns:
-            disputed = self.cell(line, values, "disputed", cells.yes_no)
+        if self.has_disputed:
+            try:
+                disputed = yes_no(get("disputed"))
+            except CellError as exc:
+                errors.add(line, "disputed", str(exc))
         if errors.total > errors_before:
             return None
         # Narrowing for the type checker: every None above was reported as an error.
@@ -184,35 +198,57 @@ class InvoiceImporter(Importer[InvoiceRow]):
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         today = self.today
         inserts: list[Sequence[Any]] = []
+        company_id, default_currency = self.company.pk, self.default_currency
+        settled_today = today.isoformat() if sqlite else today
+
+        def new_row(row: InvoiceRow) -> tuple[Any, ...]:
+            # One tuple per new invoice, built in one step: this runs a million times.
+            amount = row.amount
+            open_amount = amount if row.open_amount is None else row.open_amount
+            disputed = bool(row.disputed)
+            if sqlite:
+                return (
+                    company_id,
+                    row.number,
+                    row.customer_id,
+                    row.kind,
+                    row.issue_date.isoformat(),
+                    row.due_date.isoformat(),
+                    row.currency or default_currency,
+                    str(amount),
+                    str(open_amount),
+                    None if open_amount else settled_today,
+                    disputed,
+                    settled_today if disputed else None,
+                    "",
+                    "",
+                    now,
+                    now,
+                )
+            return (
+                company_id,
+                row.number,
+                row.customer_id,
+                row.kind,
+                row.issue_date,
+                row.due_date,
+                row.currency or default_currency,
+                amount,
+                open_amount,
+                None if open_amount else today,
+                disputed,
+                today if disputed else None,
+                "",
+                "",
+                now,
+                now,
+            )
+
         updates: list[Sequence[Any]] = []
         for row in rows:
             old = existing.get(row.number)
             if old is None:
-                open_amount = row.amount if row.open_amount is None else row.open_amount
-                disputed = bool(row.disputed)
-                values = (
-                    row.customer_id,
-                    row.kind,
-                    row.issue_date,
-                    row.due_date,
-                    row.currency or self.default_currency,
-                    row.amount,
-                    open_amount,
-                    None if open_amount else today,
-                    disputed,
-                    today if disputed else None,
-                )
-                inserts.append(
-                    (
-                        self.company.pk,
-                        row.number,
-                        *(_for_sqlite(values) if sqlite else values),
-                        "",
-                        "",
-                        now,
-                        now,
-                    )
-                )
+                inserts.append(new_row(row))
                 continue
             (
                 pk,
