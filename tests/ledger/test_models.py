@@ -52,7 +52,7 @@ def test_a_company_normalises_its_identifiers_when_cleaned():
         default_language="FR",
         default_currency="eur",
     )
-    company.clean()
+    company.full_clean()
     assert (company.siren, company.siret, company.vat_number) == (
         "732829320",
         "73282932000074",
@@ -71,7 +71,7 @@ def test_a_company_reports_every_invalid_identifier_at_once():
         code="acme", legal_name="ACME", siren="732829321", bic="BNPA", default_currency="EURO"
     )
     with pytest.raises(ValidationError) as caught:
-        company.clean()
+        company.full_clean()
     assert caught.value.message_dict == {
         "siren": ["Invalid SIREN number: The number's checksum or check digit is invalid."],
         "bic": ["Invalid BIC: The number has an invalid length."],
@@ -227,3 +227,27 @@ def test_a_payment_reference_is_unique_and_an_allocation_reads_naturally(company
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         Allocation.objects.create(payment=payment, invoice=invoice, amount=Decimal("1.00"))
+
+
+def test_company_identifiers_typed_with_spaces_are_accepted_and_stored_compact(db):
+    company = Company(
+        code="spaces",
+        legal_name="Spaces SAS",
+        siren="732 829 320",
+        siret="732 829 320 00074",
+        iban="FR14 2004 1010 0505 0001 3M02 606",
+    )
+    company.full_clean()
+    assert (company.siren, company.siret, company.iban) == (
+        "732829320",
+        "73282932000074",
+        "FR1420041010050500013M02606",
+    )
+
+
+def test_a_customer_with_an_unknown_country_gets_one_error_on_the_country_not_the_phone(db):
+    company = Company.objects.create(code="c1", legal_name="C1")
+    customer = Customer(company=company, code="X", name="X", country="XX", phone="0142685300")
+    with pytest.raises(ValidationError) as caught:
+        customer.full_clean()
+    assert set(caught.value.message_dict) == {"country"}

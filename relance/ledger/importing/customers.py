@@ -45,6 +45,13 @@ class CustomerImporter(Importer[CustomerRow]):
 
     def prepare(self) -> None:
         self.seen: dict[str, int] = {}
+        # Phones written the local way are read in the customer's country; when the file has
+        # no country column, that is the country already on record.
+        self.known_countries: dict[str, str] = (
+            {}
+            if "country" in self.columns
+            else dict(Customer.objects.filter(company=self.company).values_list("code", "country"))
+        )
 
     def parse(self, line: int, values: dict[str, Cell]) -> CustomerRow | None:
         errors_before = self.errors.total
@@ -92,7 +99,12 @@ class CustomerImporter(Importer[CustomerRow]):
         if fields.get("country") == "":
             fields["country"] = self.company.country or "FR"
         if "phone" in present:
-            region = fields.get("country") or self.company.country or "FR"
+            region = (
+                fields.get("country")
+                or self.known_countries.get(code or "")
+                or self.company.country
+                or "FR"
+            )
             fields["phone"] = self._normalized(
                 line, "phone", values, lambda raw: validators.normalize_phone(raw, region)
             )

@@ -21,13 +21,14 @@ from relance.ledger.importing import cells
 from relance.ledger.importing.base import CHUNK_SIZE, Importer
 from relance.ledger.importing.cells import CellError, day, money, text, yes_no
 from relance.ledger.importing.reader import Cell
-from relance.ledger.models import Customer, Invoice
+from relance.ledger.models import Allocation, Customer, Invoice
 from relance.ledger.models.invoice import InvoiceKind
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 KINDS = tuple(InvoiceKind.values)
 _TABLE = Invoice._meta.db_table
+_ALLOCATIONS = Allocation._meta.db_table
 
 
 @dataclass(slots=True)
@@ -262,12 +263,14 @@ class InvoiceImporter(Importer[InvoiceRow]):
                 settled_on,
                 disputed,
                 disputed_since,
+                paid,
             ) = old
             if row.open_amount is not None:
                 new_open = row.open_amount
             else:
-                # Keep what was already paid (allocations, or the ERP's last figure).
-                new_open = row.amount - (amount - open_amount)
+                # Not given: the amount less what payments settled. Not "as stored": an
+                # invoice settled by --full that reappears in a file is open again.
+                new_open = row.amount - paid
                 if (new_open < 0) != (row.amount < 0) and new_open != 0:
                     new_open = ZERO
             new_disputed = disputed if row.disputed is None else row.disputed
@@ -333,7 +336,9 @@ class InvoiceImporter(Importer[InvoiceRow]):
                 "SELECT number, id, customer_id, kind, CAST(issue_date AS TEXT), "
                 "CAST(due_date AS TEXT), currency, CAST(amount AS TEXT), "
                 "CAST(open_amount AS TEXT), CAST(settled_on AS TEXT), disputed, "
-                f"CAST(disputed_since AS TEXT) FROM {_TABLE} "
+                "CAST(disputed_since AS TEXT), "
+                f"(SELECT CAST(COALESCE(SUM(a.amount), 0) AS TEXT) FROM {_ALLOCATIONS} a "
+                f"WHERE a.invoice_id = {_TABLE}.id) FROM {_TABLE} "
                 f"WHERE company_id = %s AND number IN ({placeholders})",
                 [self.company.pk, *numbers],
             )
@@ -352,6 +357,7 @@ class InvoiceImporter(Importer[InvoiceRow]):
                 day(settled) if settled else None,
                 bool(disputed),
                 day(since) if since else None,
+                dec(paid).quantize(CENT),
             )
             for (
                 number,
@@ -366,6 +372,7 @@ class InvoiceImporter(Importer[InvoiceRow]):
                 settled,
                 disputed,
                 since,
+                paid,
             ) in found
         }
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -34,29 +36,37 @@ class Company(PostalAddress):
     def __str__(self) -> str:
         return f"{self.legal_name} ({self.code})"
 
-    def clean(self) -> None:
-        errors: dict[str, ValidationError] = {}
-        normalizers = {
-            "siren": validators.normalize_siren,
-            "siret": validators.normalize_siret,
-            "vat_number": validators.normalize_vat,
-            "iban": validators.normalize_iban,
-            "bic": validators.normalize_bic,
-            "country": validators.normalize_country,
-            "default_language": validators.normalize_language,
-            "default_currency": validators.normalize_currency,
-        }
-        for field, normalize in normalizers.items():
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # Normalise first: "732 829 320" is a valid SIREN once compacted, and the field's
+        # length check must see the compact form.
+        errors: dict[str, list[ValidationError]] = {}
+        for field, normalize in NORMALIZERS.items():
             value = getattr(self, field)
-            if not value:
+            if not value or (exclude and field in exclude):
                 continue
             try:
                 setattr(self, field, normalize(value))
             except ValidationError as exc:
-                errors[field] = exc
-        if self.siren and self.siret and not self.siret.startswith(self.siren):
-            errors.setdefault(
-                "siret", ValidationError(_("The SIRET must start with the company's SIREN."))
-            )
+                errors[field] = [exc]
+        try:
+            super().clean_fields(exclude=[*(exclude or []), *errors])
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
         if errors:
             raise ValidationError(errors)
+
+    def clean(self) -> None:
+        if self.siren and self.siret and not self.siret.startswith(self.siren):
+            raise ValidationError({"siret": _("The SIRET must start with the company's SIREN.")})
+
+
+NORMALIZERS = {
+    "siren": validators.normalize_siren,
+    "siret": validators.normalize_siret,
+    "vat_number": validators.normalize_vat,
+    "iban": validators.normalize_iban,
+    "bic": validators.normalize_bic,
+    "country": validators.normalize_country,
+    "default_language": validators.normalize_language,
+    "default_currency": validators.normalize_currency,
+}

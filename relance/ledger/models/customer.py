@@ -92,7 +92,9 @@ class Customer(PostalAddress):
                     setattr(self, field, normalize(value))
                 except ValidationError as exc:
                     errors[field] = exc
-        if self.phone:
+        # A phone written the local way is read in the customer's country, so it can only be
+        # checked once the country is known to be valid.
+        if self.phone and "country" not in errors:
             try:
                 self.phone = validators.normalize_phone(self.phone, self.country or "FR")
             except ValidationError as exc:

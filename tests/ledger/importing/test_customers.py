@@ -233,3 +233,11 @@ def test_unknown_erp_columns_are_ignored(company, write_file, run_import):
     path = write_file("customers.csv", "Compte;code;name;Solde\n411;C001;Durand;12,50\n")
     assert run_import("customers", path).created == 1
     assert list(Customer.objects.values_list("code", "name")) == [("C001", "Durand")]
+
+
+def test_a_phone_without_a_country_column_is_read_in_the_customers_recorded_country(
+    company, write_file, run_import
+):
+    run_import("customers", write_file("a.csv", "code,name,country\nB1,Brussels SA,BE\n"))
+    run_import("customers", write_file("b.csv", "code,name,phone\nB1,Brussels SA,02 512 34 56\n"))
+    assert Customer.objects.get(code="B1").phone == "+3225123456"

@@ -210,17 +210,19 @@ def test_importing_the_same_file_twice_changes_nothing(customers, write_file, ru
     assert stored(customers) == before
 
 
-def test_a_changed_amount_updates_the_invoice_and_keeps_what_was_paid(
+def test_a_changed_amount_updates_the_invoice_and_keeps_what_payments_settled(
     customers, write_file, run_import
 ):
     run_import(
         "invoices",
         invoices_file(
             write_file,
-            "F-001;C001;2026-09-01;2026-10-01;100;60;",
+            "F-001;C001;2026-09-01;2026-10-01;100;;",
             "F-002;C001;2026-09-01;2026-10-01;80;;",
         ),
     )
+    payment = "reference,customer,date,amount,invoice\nP1,C001,2026-10-02,40,F-001\n"
+    run_import("payments", write_file("payments.csv", payment))
     before = stored(customers)
     path = write_file(
         "changed.csv",
@@ -240,6 +242,14 @@ def test_a_changed_amount_updates_the_invoice_and_keeps_what_was_paid(
     assert after["F-001"]["due_date"] == date(2026, 10, 15)
     assert after["F-001"]["updated_at"] > before["F-001"]["updated_at"]
     assert after["F-002"] == before["F-002"]
+
+
+def test_a_blank_open_amount_means_the_amount_less_payments_not_the_last_file(
+    customers, write_file, run_import
+):
+    run_import("invoices", invoices_file(write_file, "F-001;C001;2026-09-01;2026-10-01;100;60;"))
+    run_import("invoices", invoices_file(write_file, "F-001;C001;2026-09-01;2026-10-01;100;;"))
+    assert Invoice.objects.get(number="F-001").open_amount == Decimal("100.00")
 
 
 def test_an_invoice_paid_in_full_by_the_erp_is_settled_on_the_import_day(
@@ -302,3 +312,19 @@ def test_a_rejected_full_import_settles_nothing(customers, write_file, run_impor
     path = invoices_file(write_file, "F-002;C001;2026-09-01;2026-10-01;x;;")
     rejected_lines(run_import, path, full=True)
     assert open_amounts(customers) == {"F-001": Decimal("100.00")}
+
+
+def test_an_invoice_settled_by_full_import_reopens_when_it_comes_back(
+    company, customers, write_file, run_import
+):
+    header = "number,customer,issue_date,due_date,amount\n"
+    first = write_file(
+        "a.csv", header + "F1,C001,2026-01-01,2026-02-01,100\nF2,C001,2026-01-01,2026-02-01,50\n"
+    )
+    run_import("invoices", first)
+    only_f1 = write_file("b.csv", header + "F1,C001,2026-01-01,2026-02-01,100\n")
+    assert run_import("invoices", only_f1, full=True).settled == 1
+    report = run_import("invoices", first)
+    invoice = Invoice.objects.get(number="F2")
+    assert (invoice.open_amount, invoice.settled_on) == (Decimal("50.00"), None)
+    assert report.updated == 1
