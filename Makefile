@@ -23,13 +23,13 @@ test: setup lint
 	@bash scripts/test.sh
 
 lint: setup
-	$(BIN)/ruff check relance tests bench
-	$(BIN)/ruff format --check relance tests bench
+	$(BIN)/ruff check relance tests bench scripts
+	$(BIN)/ruff format --check relance tests bench scripts
 	$(BIN)/mypy relance
 
 format: setup
-	$(BIN)/ruff check --fix relance tests bench
-	$(BIN)/ruff format relance tests bench
+	$(BIN)/ruff check --fix relance tests bench scripts
+	$(BIN)/ruff format relance tests bench scripts
 
 bench: setup
 	$(BIN)/python bench/import.py

@@ -16,3 +16,4 @@ if settings.DEBUG:
 admin.site.site_header = _("relance – dunning")
 admin.site.site_title = "relance"
 admin.site.index_title = _("Set-up and data")
+admin.site.enable_nav_sidebar = False

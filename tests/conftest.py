@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from relance.ledger.importing.base import ImportReport
 from relance.ledger.importing.service import import_file
@@ -31,6 +32,21 @@ def _isolated_files(settings, tmp_path: Path) -> None:
     """Nothing a test does may write into the real data folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "outbox"
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch) -> Iterator[None]:
+    """Messages in English, whatever the installation's default language (French): tests
+    assert the English wording; those about French use ``translation.override("fr")``.
+
+    The ``relance`` command follows the terminal's locale: a test that runs it as a
+    subprocess gets English too, unless it sets a locale variable of its own."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

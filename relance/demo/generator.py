@@ -71,7 +71,7 @@ def customer_rows(spec: DemoSpec) -> Iterator[Row]:
             country, _ = rng.choice(EXPORT_COUNTRIES)
             local = foreign[country]
             language = "fr" if country == "BE" else "en"
-        name = local.name() if is_person else local.company()
+        name = local.name() if is_person else _with_legal_form(local.company(), rng, country)
         email = local.free_email() if is_person else local.company_email()
         yield {
             "code": customer_code(index),
@@ -89,6 +89,31 @@ def customer_rows(spec: DemoSpec) -> Iterator[Row]:
             "postal_code": local.postcode(),
             "city": local.city(),
         }
+
+
+LEGAL_FORMS = {
+    "FR": ("SARL", "SAS", "SAS", "SA", "EURL"),
+    "BE": ("SPRL", "SA", "SRL"),
+    "DE": ("GmbH", "AG"),
+    "GB": ("Ltd", "plc"),
+    "IE": ("Ltd",),
+}
+KNOWN_FORMS = {form.upper() for forms in LEGAL_FORMS.values() for form in forms} | {
+    "INC",
+    "LLC",
+    "KG",
+    "SCOP",
+    "SNC",
+    "SCA",
+}
+
+
+def _with_legal_form(name: str, rng: random.Random, country: str) -> str:
+    """Faker sometimes names a company by a surname alone; a ledger never does."""
+    words = {word.replace(".", "").strip(",").upper() for word in name.split()}
+    if words & KNOWN_FORMS:
+        return name
+    return f"{name} {rng.choice(LEGAL_FORMS[country])}"
 
 
 def _phone(raw: str, country: str) -> str:

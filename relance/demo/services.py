@@ -15,7 +15,7 @@ from relance.demo.generator import DemoSpec, customer_rows, ledger_rows
 from relance.ledger.importing.base import ImportReport
 from relance.ledger.importing.customers import FIELD_OF_COLUMN
 from relance.ledger.importing.service import import_file
-from relance.ledger.models import Company, Contact, Customer
+from relance.ledger.models import Allocation, Company, Contact, Customer, Invoice, Payment
 from relance.ledger.models.customer import ContactRole
 from relance.ledger.services.companies import ensure_company
 
@@ -130,3 +130,22 @@ def ensure_demo_user() -> None:
     user = user_model.objects.filter(username=DEMO_USER).first()
     if user is None:
         user_model.objects.create_superuser(DEMO_USER, "demo@example.com", DEMO_PASSWORD)
+
+
+def demo_is_loaded() -> bool:
+    return Invoice.objects.filter(company__code=DEMO_COMPANY).exists()
+
+
+@transaction.atomic
+def reset_demo() -> None:
+    """Delete the demo company and everything in it (invoices protect their customers, so
+    children go first)."""
+    company = Company.objects.filter(code=DEMO_COMPANY).first()
+    if company is None:
+        return
+    Allocation.objects.filter(payment__company=company).delete()
+    Payment.objects.filter(company=company).delete()
+    Invoice.objects.filter(company=company).delete()
+    Contact.objects.filter(customer__company=company).delete()
+    Customer.objects.filter(company=company).delete()
+    company.delete()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.ledger.admin_import import import_view
 from relance.ledger.models import Allocation, Company, Contact, Customer, Invoice, Payment
+from relance.ledger.models.invoice import InvoiceKind
 from relance.ledger.services.allocation import record_payment
 
 
@@ -51,7 +52,8 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         today = timezone.localdate()
         value = self.value()
-        open_items = queryset.exclude(open_amount=0)
+        # Overdue means money owed: unused credit notes are open but never overdue.
+        open_items = queryset.exclude(open_amount=0).filter(kind=InvoiceKind.INVOICE)
         ranges = {"1-30": (1, 30), "31-60": (31, 60), "61-90": (61, 90)}
         if value == "yes":
             return open_items.filter(due_date__lt=today)
@@ -180,7 +182,10 @@ class CustomerAdmin(ImportMixin, admin.ModelAdmin):
             .annotate(
                 total_due_sum=Coalesce(Sum("invoices__open_amount"), zero, output_field=money),
                 overdue_sum=Coalesce(
-                    Sum("invoices__open_amount", filter=Q(invoices__due_date__lt=today)),
+                    Sum(
+                        "invoices__open_amount",
+                        filter=Q(invoices__due_date__lt=today, invoices__kind=InvoiceKind.INVOICE),
+                    ),
                     zero,
                     output_field=money,
                 ),
@@ -203,8 +208,6 @@ class InvoiceAdmin(ImportMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "customer",
-        "kind",
-        "issue_date",
         "due_date",
         "days_overdue",
         "amount",

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from relance.demo.generator import DemoSpec
-from relance.demo.services import DEMO_PASSWORD, DEMO_USER, load_demo
+from relance.demo.services import DEMO_PASSWORD, DEMO_USER, demo_is_loaded, load_demo, reset_demo
 from relance.ledger.models import Company, Contact, Customer, Invoice, Payment
 
 SPEC = DemoSpec(customers=25, invoices=200, seed=5, as_of=date(2026, 11, 24))
@@ -63,3 +63,29 @@ def test_the_demo_command_loads_data_and_prints_the_login(settings, tmp_path, ca
     assert "log in as demo / demo" in out
     assert "50 invoices read, 50 created" in out
     assert Invoice.objects.count() == 50
+
+
+def test_resetting_the_demo_removes_its_company_and_everything_in_it(tmp_path):
+    load_demo(SPEC, tmp_path)
+    assert demo_is_loaded()
+    reset_demo()
+    assert not demo_is_loaded()
+    assert not Company.objects.filter(code="demo").exists()
+    assert (Customer.objects.count(), Invoice.objects.count(), Payment.objects.count()) == (0, 0, 0)
+
+
+def test_the_demo_command_keeps_an_existing_demo_and_rebuilds_it_on_reset(
+    settings, tmp_path, capsys
+):
+    settings.RELANCE_HOME = tmp_path
+    arguments = ["--customers", "5", "--invoices", "20", "--as-of", "2026-11-24", "--no-serve"]
+    call_command("demo", *arguments)
+    first = set(Invoice.objects.values_list("pk", flat=True))
+    capsys.readouterr()
+    call_command("demo", *arguments)
+    assert "already loaded" in capsys.readouterr().out
+    assert set(Invoice.objects.values_list("pk", flat=True)) == first
+    call_command("demo", *arguments, "--reset")
+    assert "20 invoices read, 20 created" in capsys.readouterr().out
+    assert Invoice.objects.count() == 20
+    assert not set(Invoice.objects.values_list("pk", flat=True)) & first

@@ -10,6 +10,9 @@ from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar
 
 from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy, npgettext_lazy
 
 from relance.ledger.importing import cells
 from relance.ledger.importing.errors import ErrorCollector, ImportRejected, LineError
@@ -20,6 +23,42 @@ Row = TypeVar("Row")
 ProgressCallback = Callable[[int], None]
 
 CHUNK_SIZE = 2000
+
+# The summary's counts, by kind of import: each is pluralised (English keeps one form), and
+# in French its words agree with the kind (« 3 factures créées », « 3 clients créés »). Lazy,
+# the count taken from the interpolated dict: translated in the language active when the
+# summary is made, not at import time.
+_READ = {
+    "customers": ngettext_lazy(
+        "%(file)s: %(count)d customers read", "%(file)s: %(count)d customers read", "count"
+    ),
+    "invoices": ngettext_lazy(
+        "%(file)s: %(count)d invoices read", "%(file)s: %(count)d invoices read", "count"
+    ),
+    "payments": ngettext_lazy(
+        "%(file)s: %(count)d payments read", "%(file)s: %(count)d payments read", "count"
+    ),
+}
+_CREATED = {
+    "customers": npgettext_lazy("customers", "%(count)d created", "%(count)d created", "count"),
+    "invoices": npgettext_lazy("invoices", "%(count)d created", "%(count)d created", "count"),
+    "payments": npgettext_lazy("payments", "%(count)d created", "%(count)d created", "count"),
+}
+_UPDATED = {
+    "customers": npgettext_lazy("customers", "%(count)d updated", "%(count)d updated", "count"),
+    "invoices": npgettext_lazy("invoices", "%(count)d updated", "%(count)d updated", "count"),
+    "payments": npgettext_lazy("payments", "%(count)d updated", "%(count)d updated", "count"),
+}
+_UNCHANGED = {
+    "customers": npgettext_lazy("customers", "%(count)d unchanged", "%(count)d unchanged", "count"),
+    "invoices": npgettext_lazy("invoices", "%(count)d unchanged", "%(count)d unchanged", "count"),
+    "payments": npgettext_lazy("payments", "%(count)d unchanged", "%(count)d unchanged", "count"),
+}
+_SETTLED = ngettext_lazy(
+    "%(count)d absent from the file marked as settled",
+    "%(count)d absent from the file marked as settled",
+    "count",
+)
 
 
 @dataclass
@@ -36,17 +75,22 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        """One line saying what the import did, in the active language."""
         parts = [
-            f"{self.file}: {self.rows} {self.kind} read",
-            f"{self.created} created",
-            f"{self.updated} updated",
-            f"{self.unchanged} unchanged",
+            _READ[self.kind] % {"file": self.file, "count": self.rows},
+            _CREATED[self.kind] % {"count": self.created},
+            _UPDATED[self.kind] % {"count": self.updated},
+            _UNCHANGED[self.kind] % {"count": self.unchanged},
         ]
         if self.kind == "invoices" and self.settled:
-            parts.append(f"{self.settled} absent from the file marked as settled")
+            parts.append(_SETTLED % {"count": self.settled})
         if self.kind == "payments":
-            parts.append(f"{self.allocated} allocated to invoices")
-            parts.append(f"{self.unapplied} left as unapplied credit")
+            parts.append(
+                _("%(amount)s allocated to invoices") % {"amount": number_format(self.allocated)}
+            )
+            parts.append(
+                _("%(amount)s left as unapplied credit") % {"amount": number_format(self.unapplied)}
+            )
         return ", ".join(parts)
 
 
@@ -115,11 +159,11 @@ class Importer(Generic[Row]):
         seen: set[str] = set()
         for name in columns:
             if name and name in seen and name in self.known_columns():
-                self.errors.add(1, name, "column appears twice in the header")
+                self.errors.add(1, name, _("column appears twice in the header"))
             seen.add(name)
         for name in self.required:
             if name not in seen:
-                self.errors.add(1, name, "required column is missing from the header")
+                self.errors.add(1, name, _("required column is missing from the header"))
         self.columns = seen & self.known_columns()
 
     def _parse(self, line: int, values: dict[str, Cell]) -> Row | None:
@@ -127,7 +171,8 @@ class Importer(Generic[Row]):
             self.errors.add(
                 line,
                 "*",
-                f"the line has {values['__extra__']} fields, more than the header's columns",
+                _("the line has %(count)d fields, more than the header's columns")
+                % {"count": values["__extra__"]},
             )
             return None
         return self.parse(line, values)
@@ -147,10 +192,10 @@ class Importer(Generic[Row]):
     ) -> str | None:
         value = cells.text(values.get(column))
         if not value:
-            self.errors.add(line, column, "required value is empty")
+            self.errors.add(line, column, _("required value is empty"))
             return None
         if len(value) > max_length:
-            self.errors.add(line, column, f"longer than {max_length} characters")
+            self.errors.add(line, column, too_long(max_length))
             return None
         return value
 
@@ -170,6 +215,21 @@ class Importer(Generic[Row]):
 
     def finish(self) -> None:
         """Work after the last row (``--full``…), still inside the transaction."""
+
+
+# Reasons shared by several importers, built only when the error is found.
+def too_long(limit: int) -> str:
+    return _("longer than %(limit)d characters") % {"limit": limit}
+
+
+def already_on_line(value: str, first: int) -> str:
+    return _("%(value)s already appears on line %(line)d") % {"value": repr(value), "line": first}
+
+
+def unknown_customer(code: str) -> str:
+    return _("unknown customer %(code)s (import it in the customers file first)") % {
+        "code": repr(code)
+    }
 
 
 def header_rejection(file: str, message: str) -> ImportRejected:

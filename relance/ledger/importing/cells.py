@@ -13,6 +13,7 @@ from functools import cache
 from babel.numbers import get_currency_precision
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from relance.ledger.importing.reader import Cell
 
@@ -26,6 +27,10 @@ _SPACES = str.maketrans("", "", " \u00a0\u202f'")
 
 class CellError(ValueError):
     pass
+
+
+def _not_an_amount(value: object) -> CellError:
+    return CellError(_("%(value)s is not an amount") % {"value": repr(value)})
 
 
 def text(cell: Cell) -> str:
@@ -48,7 +53,7 @@ def decimal(cell: Cell) -> Decimal:
     (Decimal('1234.56'), Decimal('1234.56'), Decimal('-12.5'), Decimal('7'))
     """
     if isinstance(cell, bool):
-        raise CellError(f"{cell!r} is not an amount")
+        raise _not_an_amount(cell)
     if isinstance(cell, int):
         return Decimal(cell)
     if isinstance(cell, float):
@@ -64,9 +69,9 @@ def decimal(cell: Cell) -> Decimal:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise CellError(f"{raw!r} is not an amount") from None
+        raise _not_an_amount(raw) from None
     if not value.is_finite():
-        raise CellError(f"{raw!r} is not an amount")
+        raise _not_an_amount(raw)
     return value
 
 
@@ -78,9 +83,12 @@ def money(cell: Cell, currency: str) -> Decimal:
     places = _precision(currency)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
-        raise CellError(f"{text(cell)!r} has more than {places} decimal places for {currency}")
+        raise CellError(
+            _("%(value)s has more than %(places)d decimal places for %(currency)s")
+            % {"value": repr(text(cell)), "places": places, "currency": currency}
+        )
     if abs(value) >= Decimal("1e13"):
-        raise CellError(f"{text(cell)!r} is too large")
+        raise CellError(_("%(value)s is too large") % {"value": repr(text(cell))})
     return value.quantize(Decimal(1).scaleb(-2))
 
 
@@ -107,8 +115,10 @@ def day(cell: Cell) -> date:
         if match:
             return date(int(match[3]), int(match[2]), int(match[1]))
     except ValueError:
-        raise CellError(f"{raw!r} is not a valid date") from None
-    raise CellError(f"{raw!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+        raise CellError(_("%(value)s is not a valid date") % {"value": repr(raw)}) from None
+    raise CellError(
+        _("%(value)s is not a date (use YYYY-MM-DD or DD/MM/YYYY)") % {"value": repr(raw)}
+    )
 
 
 def yes_no(cell: Cell) -> bool:
@@ -119,13 +129,13 @@ def yes_no(cell: Cell) -> bool:
         return True
     if word in NO:
         return False
-    raise CellError(f"{text(cell)!r} is not yes or no")
+    raise CellError(_("%(value)s is not yes or no") % {"value": repr(text(cell))})
 
 
 def choice(cell: Cell, allowed: tuple[str, ...]) -> str:
     word = text(cell).lower()
     if word not in allowed:
-        raise CellError(f"{text(cell)!r} is not one of {', '.join(allowed)}")
+        raise CellError(not_one_of(text(cell), allowed))
     return word
 
 
@@ -135,5 +145,16 @@ def email(cell: Cell) -> str:
         try:
             validate_email(value)
         except ValidationError:
-            raise CellError(f"{value!r} is not an e-mail address") from None
+            raise CellError(
+                _("%(value)s is not an e-mail address") % {"value": repr(value)}
+            ) from None
     return value
+
+
+def not_one_of(value: str, allowed: tuple[str, ...]) -> str:
+    """The reason given for a value outside a fixed list (the list itself is not translated:
+    it is what the file must contain)."""
+    return _("%(value)s is not one of %(allowed)s") % {
+        "value": repr(value),
+        "allowed": ", ".join(allowed),
+    }

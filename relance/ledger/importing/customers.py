@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from relance.ledger import validators
 from relance.ledger.importing import cells
-from relance.ledger.importing.base import Importer
+from relance.ledger.importing.base import Importer, already_on_line, too_long
 from relance.ledger.importing.reader import Cell
 from relance.ledger.models import Customer
 from relance.ledger.models.customer import CustomerKind
@@ -59,7 +59,7 @@ class CustomerImporter(Importer[CustomerRow]):
         name = self.required_text(line, values, "name", 200)
         if code is not None:
             if code in self.seen:
-                self.errors.add(line, "code", f"{code!r} already appears on line {self.seen[code]}")
+                self.errors.add(line, "code", already_on_line(code, self.seen[code]))
             self.seen[code] = line
         fields: dict[str, Any] = {"name": name}
         present = self.columns
@@ -94,7 +94,7 @@ class CustomerImporter(Importer[CustomerRow]):
             if column in present:
                 value = cells.text(values.get(column))
                 if len(value) > limit:
-                    self.errors.add(line, column, f"longer than {limit} characters")
+                    self.errors.add(line, column, too_long(limit))
                 fields[FIELD_OF_COLUMN[column]] = value
         if fields.get("country") == "":
             fields["country"] = self.company.country or "FR"

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import ngettext
+
 # Past this many, further errors are counted but not listed: a wrong file (say, the invoices
 # file given as customers) would otherwise print a million lines.
 MAX_LISTED_ERRORS = 200
@@ -25,12 +27,25 @@ class ImportRejected(Exception):
         self.file = file
         self.errors = errors
         self.total = total
-        super().__init__(f"{file}: {total} error(s); nothing was imported")
+        super().__init__(
+            # English keeps "error(s)" in both forms; the translations agree with the count.
+            ngettext(
+                "%(file)s: %(count)d error(s); nothing was imported",
+                "%(file)s: %(count)d error(s); nothing was imported",
+                total,
+            )
+            % {"file": file, "count": total}
+        )
 
     def lines(self) -> list[str]:
         shown = [str(error) for error in self.errors]
-        if self.total > len(self.errors):
-            shown.append(f"{self.file}: … and {self.total - len(self.errors)} more error(s)")
+        hidden = self.total - len(self.errors)
+        if hidden > 0:
+            more = ngettext(
+                "… and %(count)d more error(s)", "… and %(count)d more error(s)", hidden
+            ) % {"count": hidden}
+            # The file prefix stays outside the message, like that of the lines above it.
+            shown.append(f"{self.file}: {more}")
         return shown
 
 

@@ -15,11 +15,18 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from relance.ledger import validators
 from relance.ledger.importing import cells
-from relance.ledger.importing.base import CHUNK_SIZE, Importer
-from relance.ledger.importing.cells import CellError, day, money, text, yes_no
+from relance.ledger.importing.base import (
+    CHUNK_SIZE,
+    Importer,
+    already_on_line,
+    too_long,
+    unknown_customer,
+)
+from relance.ledger.importing.cells import CellError, day, money, not_one_of, text, yes_no
 from relance.ledger.importing.reader import Cell
 from relance.ledger.models import Allocation, Customer, Invoice
 from relance.ledger.models.invoice import InvoiceKind
@@ -29,6 +36,12 @@ CENT = Decimal("0.01")
 KINDS = tuple(InvoiceKind.values)
 _TABLE = Invoice._meta.db_table
 _ALLOCATIONS = Allocation._meta.db_table
+_COLUMNS = (
+    "company_id, number, customer_id, kind, issue_date, due_date, currency, amount, "
+    "open_amount, settled_on, disputed, disputed_since, dispute_reason, pdf, created_at, "
+    "updated_at"
+)
+ANALYZE_AFTER = 10_000
 
 
 @dataclass(slots=True)
@@ -73,27 +86,24 @@ class InvoiceImporter(Importer[InvoiceRow]):
         errors_before = errors.total
         get = values.get
         number: str | None = text(get("number"))
+        # Messages are translated only on the error branches, never for a valid row.
         if not number:
-            errors.add(line, "number", "required value is empty")
+            errors.add(line, "number", _("required value is empty"))
             number = None
         elif len(number) > 50:
-            errors.add(line, "number", "longer than 50 characters")
+            errors.add(line, "number", too_long(50))
             number = None
         else:
             first = self.seen.setdefault(number, line)
             if first != line:
-                errors.add(line, "number", f"{number!r} already appears on line {first}")
+                errors.add(line, "number", already_on_line(number, first))
         customer_code = text(get("customer"))
         customer_id = self.customers.get(customer_code)
         if customer_id is None:
             if customer_code:
-                errors.add(
-                    line,
-                    "customer",
-                    f"unknown customer {customer_code!r} (import it in the customers file first)",
-                )
+                errors.add(line, "customer", unknown_customer(customer_code))
             else:
-                errors.add(line, "customer", "required value is empty")
+                errors.add(line, "customer", _("required value is empty"))
         try:
             issue_date: date | None = day(get("issue_date"))
         except CellError as exc:
@@ -105,7 +115,12 @@ class InvoiceImporter(Importer[InvoiceRow]):
             errors.add(line, "due_date", str(exc))
             due_date = None
         if issue_date and due_date and due_date < issue_date:
-            errors.add(line, "due_date", f"{due_date} is before the issue date {issue_date}")
+            errors.add(
+                line,
+                "due_date",
+                _("%(due_date)s is before the issue date %(issue_date)s")
+                % {"due_date": due_date, "issue_date": issue_date},
+            )
         currency = None
         if self.has_currency:
             raw_currency = get("currency")
@@ -123,7 +138,7 @@ class InvoiceImporter(Importer[InvoiceRow]):
             open_amount = self.cell(line, values, "open_amount", cells.money, money_currency)
         kind_text = text(get("kind")).lower()
         if kind_text and kind_text not in KINDS:
-            errors.add(line, "kind", f"{kind_text!r} is not one of {', '.join(KINDS)}")
+            errors.add(line, "kind", not_one_of(kind_text, KINDS))
         disputed = None
         if self.has_disputed:
             try:
@@ -165,7 +180,11 @@ class InvoiceImporter(Importer[InvoiceRow]):
                 self._currencies[raw] = None
         code = self._currencies[raw]
         if code is None:
-            self.errors.add(line, "currency", f"{raw!r} is not an ISO 4217 currency code")
+            self.errors.add(
+                line,
+                "currency",
+                _("%(value)s is not an ISO 4217 currency code") % {"value": repr(raw)},
+            )
         return code
 
     def _signed(
@@ -178,17 +197,20 @@ class InvoiceImporter(Importer[InvoiceRow]):
             amount = -abs(amount)
             open_amount = None if open_amount is None else -abs(open_amount)
             if open_amount is not None and open_amount < amount:
-                self.errors.add(line, "open_amount", "larger than the credit note's amount")
+                self.errors.add(line, "open_amount", _("larger than the credit note's amount"))
                 return None, amount, open_amount
         else:
             if amount < 0:
                 self.errors.add(
-                    line, "amount", "negative amount on an invoice (use kind credit_note)"
+                    line, "amount", _("negative amount on an invoice (use kind credit_note)")
                 )
                 return None, amount, open_amount
             if open_amount is not None and not ZERO <= open_amount <= amount:
                 self.errors.add(
-                    line, "open_amount", f"{open_amount} is not between 0 and the amount {amount}"
+                    line,
+                    "open_amount",
+                    _("%(open_amount)s is not between 0 and the amount %(amount)s")
+                    % {"open_amount": open_amount, "amount": amount},
                 )
                 return None, amount, open_amount
         return kind, amount, open_amount
@@ -303,12 +325,14 @@ class InvoiceImporter(Importer[InvoiceRow]):
             else:
                 updates.append((*(_for_sqlite(wanted) if sqlite else wanted), now, pk))
         with connection.cursor() as cursor:
-            if inserts:
+            if inserts and not sqlite:
+                # PostgreSQL: COPY is an order of magnitude faster than one INSERT per row.
+                with cursor.cursor.copy(f"COPY {_TABLE} ({_COLUMNS}) FROM STDIN") as copy:
+                    for values in inserts:
+                        copy.write_row(values)
+            elif inserts:
                 cursor.executemany(
-                    f"INSERT INTO {_TABLE} (company_id, number, customer_id, kind, issue_date, "
-                    "due_date, currency, amount, open_amount, settled_on, disputed, "
-                    "disputed_since, dispute_reason, pdf, created_at, updated_at) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES ({', '.join(['%s'] * 16)})",
                     inserts,
                 )
             if updates:
@@ -377,6 +401,11 @@ class InvoiceImporter(Importer[InvoiceRow]):
         }
 
     def finish(self) -> None:
+        if connection.vendor == "postgresql" and self.report.created >= ANALYZE_AFTER:
+            # Fresh statistics, or the planner still believes the table is empty and the next
+            # import's lookups scan every invoice of the company.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {_TABLE}")
         if not self.full:
             return
         absent = [

@@ -7,9 +7,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from relance.ledger import validators
 from relance.ledger.importing import cells
-from relance.ledger.importing.base import CHUNK_SIZE, Importer
+from relance.ledger.importing.base import (
+    CHUNK_SIZE,
+    Importer,
+    already_on_line,
+    unknown_customer,
+)
 from relance.ledger.importing.reader import Cell
 from relance.ledger.models import Customer, Invoice, Payment
 from relance.ledger.services.allocation import Ledger
@@ -45,20 +52,12 @@ class PaymentImporter(Importer[PaymentRow]):
         reference = self.required_text(line, values, "reference", 80)
         if reference is not None:
             if reference in self.seen:
-                self.errors.add(
-                    line,
-                    "reference",
-                    f"{reference!r} already appears on line {self.seen[reference]}",
-                )
+                self.errors.add(line, "reference", already_on_line(reference, self.seen[reference]))
             self.seen[reference] = line
         code = self.required_text(line, values, "customer", 50)
         customer_id = self.customers.get(code) if code else None
         if code and customer_id is None:
-            self.errors.add(
-                line,
-                "customer",
-                f"unknown customer {code!r} (import it in the customers file first)",
-            )
+            self.errors.add(line, "customer", unknown_customer(code))
         paid_on = self.cell(line, values, "date", cells.day)
         currency = self.company.default_currency
         raw_currency = cells.text(values.get("currency"))
@@ -68,10 +67,14 @@ class PaymentImporter(Importer[PaymentRow]):
                 currency = validators.normalize_currency(raw_currency)
             except Exception:
                 currency_ok = False
-                self.errors.add(line, "currency", f"{raw_currency!r} is not an ISO 4217 code")
+                self.errors.add(
+                    line,
+                    "currency",
+                    _("%(value)s is not an ISO 4217 code") % {"value": repr(raw_currency)},
+                )
         amount = self.cell(line, values, "amount", cells.money, currency)
         if amount is not None and amount <= 0:
-            self.errors.add(line, "amount", "a payment must be a positive amount")
+            self.errors.add(line, "amount", _("a payment must be a positive amount"))
         invoice_number = cells.text(values.get("invoice"))
         if invoice_number and customer_id is not None and currency_ok:
             self._named.append((line, customer_id, currency, invoice_number))
@@ -138,12 +141,15 @@ class PaymentImporter(Importer[PaymentRow]):
         for line, customer_id, currency, number in named:
             found = invoices.get(number)
             if found is None:
-                self.errors.add(line, "invoice", f"unknown invoice {number!r}")
+                reason = _("unknown invoice %(number)s") % {"number": repr(number)}
             elif found[0] != customer_id:
-                self.errors.add(line, "invoice", f"invoice {number!r} belongs to another customer")
+                reason = _("invoice %(number)s belongs to another customer") % {
+                    "number": repr(number)
+                }
             elif found[1] != currency:
-                self.errors.add(
-                    line,
-                    "invoice",
-                    f"invoice {number!r} is in {found[1]}, the payment in {currency}",
-                )
+                reason = _(
+                    "invoice %(number)s is in %(invoice_currency)s, the payment in %(currency)s"
+                ) % {"number": repr(number), "invoice_currency": found[1], "currency": currency}
+            else:
+                continue
+            self.errors.add(line, "invoice", reason)

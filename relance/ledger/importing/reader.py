@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import cast
 from zipfile import BadZipFile
 
+from django.utils.translation import gettext as _
+
 Cell = str | int | float | date | datetime | bool | None
 
 DELIMITERS = (";", ",", "\t")
@@ -86,12 +88,12 @@ def detect_delimiter(header_line: str, known_columns: set[str]) -> str:
 def open_table(path: Path, known_columns: set[str], name: str | None = None) -> Table:
     display = name or str(path)
     if not path.exists():
-        raise UnreadableFile(display, "no such file")
+        raise UnreadableFile(display, _("no such file"))
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
         return _open_xlsx(path, display)
     if suffix == ".xls":
-        raise UnreadableFile(display, ".xls is not supported; save the file as .xlsx or CSV")
+        raise UnreadableFile(display, _(".xls is not supported; save the file as .xlsx or CSV"))
     return _open_csv(path, display, known_columns)
 
 
@@ -102,7 +104,7 @@ def _open_csv(path: Path, display: str, known_columns: set[str]) -> Table:
     with path.open(encoding=encoding, errors=errors, newline="") as probe:
         header_line = probe.readline()
     if not header_line.strip():
-        raise UnreadableFile(display, "the file is empty or its first line is blank")
+        raise UnreadableFile(display, _("the file is empty or its first line is blank"))
     delimiter = detect_delimiter(header_line, known_columns)
     with path.open(encoding=encoding, errors=errors, newline="") as probe:
         header = next(csv.reader(probe, delimiter=delimiter))
@@ -135,7 +137,9 @@ def _open_xlsx(path: Path, display: str) -> Table:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise UnreadableFile(display, f"not a readable XLSX workbook ({exc})") from exc
+        raise UnreadableFile(
+            display, _("not a readable XLSX workbook (%(error)s)") % {"error": exc}
+        ) from exc
     sheet = workbook.worksheets[0]
     cells = sheet.iter_rows(values_only=True)
     header_line = 0
@@ -146,7 +150,7 @@ def _open_xlsx(path: Path, display: str) -> Table:
             break
     if not columns:
         workbook.close()
-        raise UnreadableFile(display, "the first sheet is empty")
+        raise UnreadableFile(display, _("the first sheet is empty"))
 
     def rows() -> Iterator[tuple[int, dict[str, Cell]]]:
         try:

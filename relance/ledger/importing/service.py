@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from relance.ledger.importing.base import Importer, ImportReport, ProgressCallback
 from relance.ledger.importing.customers import CustomerImporter
 from relance.ledger.importing.errors import ImportRejected, LineError
@@ -41,9 +43,12 @@ def import_table(
 ) -> ImportReport:
     """Import every row of ``table`` or none: raises ``ImportRejected`` listing each bad line."""
     if kind not in IMPORTERS:
-        raise ValueError(f"unknown import kind {kind!r}; expected one of {', '.join(KINDS)}")
+        raise ValueError(
+            _("unknown import kind %(kind)s; expected one of %(kinds)s")
+            % {"kind": repr(kind), "kinds": ", ".join(KINDS)}
+        )
     if full and kind != "invoices":
-        raise ValueError("--full applies to invoices only")
+        raise ValueError(_("--full applies to invoices only"))
     if kind == "invoices":
         importer: Importer = InvoiceImporter(company, table.name, today, full=full)
     else:

@@ -5,9 +5,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from relance.demo.generator import DemoSpec
-from relance.demo.services import DEMO_PASSWORD, DEMO_USER, load_demo
+from relance.demo.services import (
+    DEMO_PASSWORD,
+    DEMO_USER,
+    demo_is_loaded,
+    load_demo,
+    reset_demo,
+)
 from relance.ledger.importing.errors import ImportRejected
 
 
@@ -25,12 +32,17 @@ class Command(BaseCommand):
             help="date the demo ledger is built around (default: today)",
         )
         parser.add_argument("--no-serve", action="store_true", help="load the data and stop")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="delete the demo company and build it again (default: keep it when it exists)",
+        )
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["customers"] < 1 or options["invoices"] < 0:
-            raise CommandError("--customers must be at least 1 and --invoices at least 0")
+            raise CommandError(_("--customers must be at least 1 and --invoices at least 0"))
         call_command("migrate", interactive=False, verbosity=0)
         spec = DemoSpec(
             customers=options["customers"],
@@ -38,19 +50,38 @@ class Command(BaseCommand):
             seed=options["seed"],
             as_of=options["as_of"] or timezone.localdate(),
         )
+        if options["reset"]:
+            reset_demo()
+        if demo_is_loaded():
+            # Rebuilding around a new date would shift every invoice: keep what is there.
+            self.stdout.write(_("the demo company is already loaded (--reset rebuilds it)"))
+        else:
+            self.stdout.write(
+                _(
+                    "loading the demo company (%(customers)d customers, %(invoices)d invoices, "
+                    "seed %(seed)d, as of %(date)s)…"
+                )
+                % {
+                    "customers": spec.customers,
+                    "invoices": spec.invoices,
+                    "seed": spec.seed,
+                    "date": spec.as_of,
+                }
+            )
+            try:
+                result = load_demo(spec, settings.RELANCE_HOME / "demo")
+            except ImportRejected as rejected:
+                for line in rejected.lines():
+                    self.stderr.write(line)
+                raise CommandError(str(rejected)) from rejected
+            for report in result.reports:
+                self.stdout.write("  " + report.summary())
+            self.stdout.write(_("demo files kept in %(folder)s") % {"folder": result.folder})
         self.stdout.write(
-            f"loading the demo company ({spec.customers} customers, "
-            f"{spec.invoices} invoices, seed {spec.seed}, as of {spec.as_of})…"
+            self.style.SUCCESS(
+                _("log in as %(user)s / %(password)s")
+                % {"user": DEMO_USER, "password": DEMO_PASSWORD}
+            )
         )
-        try:
-            result = load_demo(spec, settings.RELANCE_HOME / "demo")
-        except ImportRejected as rejected:
-            for line in rejected.lines():
-                self.stderr.write(line)
-            raise CommandError(str(rejected)) from rejected
-        for report in result.reports:
-            self.stdout.write("  " + report.summary())
-        self.stdout.write(f"demo files kept in {result.folder}")
-        self.stdout.write(self.style.SUCCESS(f"log in as {DEMO_USER} / {DEMO_PASSWORD}"))
         if not options["no_serve"]:
             call_command("serve", host=options["host"], port=options["port"])

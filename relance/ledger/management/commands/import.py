@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         kind, path = options["kind"], options["file"]
         if options["full"] and kind != "invoices":
-            raise CommandError("--full applies to invoices only")
+            raise CommandError(_("--full applies to invoices only"))
         try:
             company = resolve_company(options["company"])
         except CompanyNotFound as exc:
@@ -47,7 +48,12 @@ class Command(BaseCommand):
                 console=Console(stderr=True),
                 disable=options["verbosity"] < 1 or not sys.stderr.isatty(),
             ) as progress:
-                task = progress.add_task(f"{kind} {path.name}", total=table.total_lines)
+                labels = {
+                    "customers": _("customers"),
+                    "invoices": _("invoices"),
+                    "payments": _("payments"),
+                }
+                task = progress.add_task(f"{labels[kind]} {path.name}", total=table.total_lines)
                 report = import_table(
                     company,
                     kind,
@@ -59,7 +65,5 @@ class Command(BaseCommand):
         except ImportRejected as rejected:
             for line in rejected.lines():
                 self.stderr.write(line)
-            raise CommandError(
-                f"{rejected.file}: {rejected.total} error(s); nothing was imported"
-            ) from rejected
+            raise CommandError(str(rejected)) from rejected
         self.stdout.write(report.summary())

@@ -3,6 +3,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from relance.ledger.models import Company
 from relance.ledger.services.companies import ensure_company
@@ -22,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("database ready")
+        self.stdout.write(_("database ready"))
         code = options["company"]
         if not code and Company.objects.exists():
             return
@@ -30,5 +31,8 @@ class Command(BaseCommand):
             company, created = ensure_company(code or "main", options["name"])
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        word = "created" if created else "already exists, unchanged"
-        self.stdout.write(f"company {company.code} ({company.legal_name}) {word}")
+        names = {"code": company.code, "name": company.legal_name}
+        if created:
+            self.stdout.write(_("company %(code)s (%(name)s) created") % names)
+        else:
+            self.stdout.write(_("company %(code)s (%(name)s) already exists, unchanged") % names)
