@@ -1,8 +1,7 @@
 """Invoice import, built for ERP exports of a million lines.
 
-Rows are written with ``executemany`` on a raw cursor rather than ``bulk_create``: building a
-model instance per row costs more than the whole rest of the import at that volume (see
-bench/import.py). The SQL is plain INSERT/UPDATE that SQLite and PostgreSQL both accept.
+This module parses and decides (create, update, leave unchanged); ``invoice_store`` reads and
+writes the rows with raw SQL, for speed (see bench/import.py).
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from relance.ledger import validators
 from relance.ledger.importing import cells
+from relance.ledger.importing import invoice_store as store
 from relance.ledger.importing.base import (
     CHUNK_SIZE,
     Importer,
@@ -28,19 +28,11 @@ from relance.ledger.importing.base import (
 )
 from relance.ledger.importing.cells import CellError, day, money, not_one_of, text, yes_no
 from relance.ledger.importing.reader import Cell
-from relance.ledger.models import Allocation, Customer, Invoice
+from relance.ledger.models import Customer, Invoice
 from relance.ledger.models.invoice import InvoiceKind
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 KINDS = tuple(InvoiceKind.values)
-_TABLE = Invoice._meta.db_table
-_ALLOCATIONS = Allocation._meta.db_table
-_COLUMNS = (
-    "company_id, number, customer_id, kind, issue_date, due_date, currency, amount, "
-    "open_amount, settled_on, disputed, disputed_since, dispute_reason, pdf, created_at, "
-    "updated_at"
-)
 ANALYZE_AFTER = 10_000
 
 
@@ -216,7 +208,11 @@ class InvoiceImporter(Importer[InvoiceRow]):
         return kind, amount, open_amount
 
     def write(self, rows: list[InvoiceRow]) -> None:
-        existing = self._existing([row.number for row in rows])
+        existing = (
+            store.fetch(self.company.pk, [row.number for row in rows])
+            if self.company_had_invoices
+            else {}
+        )
         sqlite = connection.vendor == "sqlite"
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         today = self.today
@@ -273,20 +269,7 @@ class InvoiceImporter(Importer[InvoiceRow]):
             if old is None:
                 inserts.append(new_row(row))
                 continue
-            (
-                pk,
-                customer_id,
-                kind,
-                issue_date,
-                due_date,
-                currency,
-                amount,
-                open_amount,
-                settled_on,
-                disputed,
-                disputed_since,
-                paid,
-            ) = old
+            pk, current, paid = old
             if row.open_amount is not None:
                 new_open = row.open_amount
             else:
@@ -295,117 +278,33 @@ class InvoiceImporter(Importer[InvoiceRow]):
                 new_open = row.amount - paid
                 if (new_open < 0) != (row.amount < 0) and new_open != 0:
                     new_open = ZERO
-            new_disputed = disputed if row.disputed is None else row.disputed
-            current = (
-                customer_id,
-                kind,
-                issue_date,
-                due_date,
-                currency,
-                amount,
-                open_amount,
-                settled_on,
-                disputed,
-                disputed_since,
-            )
-            wanted = (
+            new_disputed = current.disputed if row.disputed is None else row.disputed
+            wanted = store.Stored(
                 row.customer_id,
                 row.kind,
                 row.issue_date,
                 row.due_date,
-                row.currency or currency,
+                row.currency or current.currency,
                 row.amount,
                 new_open,
-                (settled_on or today) if new_open == 0 else None,
+                (current.settled_on or today) if new_open == 0 else None,
                 new_disputed,
-                (disputed_since or today) if new_disputed else None,
+                (current.disputed_since or today) if new_disputed else None,
             )
             if current == wanted:
                 self.report.unchanged += 1
             else:
-                updates.append((*(_for_sqlite(wanted) if sqlite else wanted), now, pk))
-        with connection.cursor() as cursor:
-            if inserts and not sqlite:
-                # PostgreSQL: COPY is an order of magnitude faster than one INSERT per row.
-                with cursor.cursor.copy(f"COPY {_TABLE} ({_COLUMNS}) FROM STDIN") as copy:
-                    for values in inserts:
-                        copy.write_row(values)
-            elif inserts:
-                cursor.executemany(
-                    f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES ({', '.join(['%s'] * 16)})",
-                    inserts,
-                )
-            if updates:
-                cursor.executemany(
-                    f"UPDATE {_TABLE} SET customer_id = %s, kind = %s, issue_date = %s, "
-                    "due_date = %s, currency = %s, amount = %s, open_amount = %s, "
-                    "settled_on = %s, disputed = %s, disputed_since = %s, updated_at = %s "
-                    "WHERE id = %s",
-                    updates,
-                )
+                updates.append((*(store.for_sqlite(wanted) if sqlite else wanted), now, pk))
+        store.save(inserts, updates)
         self.report.created += len(inserts)
         self.report.updated += len(updates)
-
-    def _existing(self, numbers: list[str]) -> dict[str, tuple[Any, ...]]:
-        """The stored invoices among ``numbers``, as Python values keyed by number.
-
-        Read with CAST(… AS TEXT), which SQLite and PostgreSQL answer alike, instead of the
-        ORM: its per-value converters cost more than the rest of a re-import.
-        """
-        if not self.company_had_invoices:
-            return {}
-        placeholders = ", ".join(["%s"] * len(numbers))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT number, id, customer_id, kind, CAST(issue_date AS TEXT), "
-                "CAST(due_date AS TEXT), currency, CAST(amount AS TEXT), "
-                "CAST(open_amount AS TEXT), CAST(settled_on AS TEXT), disputed, "
-                "CAST(disputed_since AS TEXT), "
-                f"(SELECT CAST(COALESCE(SUM(a.amount), 0) AS TEXT) FROM {_ALLOCATIONS} a "
-                f"WHERE a.invoice_id = {_TABLE}.id) FROM {_TABLE} "
-                f"WHERE company_id = %s AND number IN ({placeholders})",
-                [self.company.pk, *numbers],
-            )
-            found = cursor.fetchall()
-        day, dec = date.fromisoformat, Decimal
-        return {
-            number: (
-                pk,
-                customer_id,
-                kind,
-                day(issued),
-                day(due),
-                currency,
-                dec(amount).quantize(CENT),
-                dec(open_amount).quantize(CENT),
-                day(settled) if settled else None,
-                bool(disputed),
-                day(since) if since else None,
-                dec(paid).quantize(CENT),
-            )
-            for (
-                number,
-                pk,
-                customer_id,
-                kind,
-                issued,
-                due,
-                currency,
-                amount,
-                open_amount,
-                settled,
-                disputed,
-                since,
-                paid,
-            ) in found
-        }
 
     def finish(self) -> None:
         if connection.vendor == "postgresql" and self.report.created >= ANALYZE_AFTER:
             # Fresh statistics, or the planner still believes the table is empty and the next
             # import's lookups scan every invoice of the company.
             with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {_TABLE}")
+                cursor.execute(f"ANALYZE {store.TABLE}")
         if not self.full:
             return
         absent = [
@@ -421,21 +320,3 @@ class InvoiceImporter(Importer[InvoiceRow]):
                 open_amount=ZERO, settled_on=self.today, updated_at=timezone.now()
             )
         self.report.settled = len(absent)
-
-
-def _for_sqlite(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Dates and decimals as the text Django's SQLite adapters would produce, without the
-    cost of one adapter callback per value."""
-    customer, kind, issued, due, currency, amount, open_amount, settled, disputed, since = values
-    return (
-        customer,
-        kind,
-        issued.isoformat(),
-        due.isoformat(),
-        currency,
-        str(amount),
-        str(open_amount),
-        settled and settled.isoformat(),
-        disputed,
-        since and since.isoformat(),
-    )
