@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy, npgettext_lazy
 
 from relance.ledger.importing import cells
-from relance.ledger.importing.errors import ErrorCollector, ImportRejected, LineError
+from relance.ledger.importing.errors import ErrorCollector
 from relance.ledger.importing.reader import Cell, Table
 from relance.ledger.models import Company
 
@@ -230,7 +230,3 @@ def unknown_customer(code: str) -> str:
     return _("unknown customer %(code)s (import it in the customers file first)") % {
         "code": repr(code)
     }
-
-
-def header_rejection(file: str, message: str) -> ImportRejected:
-    return ImportRejected(file, [LineError(file, 1, "*", message)], 1)
