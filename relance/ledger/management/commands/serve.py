@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -18,6 +19,9 @@ class Command(BaseCommand):
 
         host, port = options["host"], options["port"]
         self.stdout.write(
-            self.style.SUCCESS(f"relance is running at http://{host}:{port}/ (Ctrl+C to stop)")
+            self.style.SUCCESS(
+                _("relance is running at %(url)s (Ctrl+C to stop)")
+                % {"url": f"http://{host}:{port}/"}
+            )
         )
         serve(application, host=host, port=port, threads=options["threads"], ident="relance")
