@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "relance.ledger",
+    "relance.dunning",
     "relance.demo",
 ]
 

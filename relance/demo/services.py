@@ -12,6 +12,7 @@ from django.db import transaction
 from faker import Faker
 
 from relance.demo.generator import DemoSpec, customer_rows, ledger_rows
+from relance.dunning.services import ensure_default_scenarios
 from relance.ledger.importing.base import ImportReport
 from relance.ledger.importing.customers import FIELD_OF_COLUMN
 from relance.ledger.importing.service import import_file
@@ -87,6 +88,7 @@ def load_demo(spec: DemoSpec, folder: Path) -> DemoResult:
         sender_email="recouvrement@ateliers-mercier.example",
         sender_address="Ateliers Mercier SAS\n14 quai Saint-Antoine\n69002 Lyon",
     )
+    ensure_default_scenarios(company)
     paths = write_demo_files(spec, folder)
     reports = [
         import_file(company, kind, path, today=spec.as_of)
@@ -147,5 +149,6 @@ def reset_demo() -> None:
     Payment.objects.filter(company=company).delete()
     Invoice.objects.filter(company=company).delete()
     Contact.objects.filter(customer__company=company).delete()
+    company.scenarios.all().delete()
     Customer.objects.filter(company=company).delete()
     company.delete()

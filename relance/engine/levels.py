@@ -3,8 +3,9 @@
 ``due_date`` mode: the level is the one whose window holds the invoice's days overdue; levels
 can be skipped. ``sequential`` mode: no level is skipped; level 1 comes once the days overdue
 reach its ``from_days``, and each next level once the days since the previous reminder reach
-that next level's ``from_days``. A customer's extra delay shifts every window (in sequential
-mode, the thresholds of levels 0 and 1, which count days overdue).
+that next level's ``from_days``; the preventive level 0 keeps its window in both modes. A
+customer's extra delay shifts every window (in sequential mode, the window of level 0 and the
+threshold of level 1, which count days overdue).
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def _sequential(
     if reached is None or reached == 0:
         if days >= first.from_days + delay:
             return Assessment(first, days, True)
-        if preventive is not None and days >= preventive.from_days + delay:
+        if preventive is not None and preventive.contains(days, delay):
             return Assessment(preventive, days, reached is None)
         return None
     current = scenario.level(reached) or max(

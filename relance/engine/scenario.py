@@ -1,6 +1,8 @@
 """Scenarios: ordered dunning levels, their windows of days, and the rules that keep them sane.
 
 A level's window ``[from_days, to_days]`` counts days past the due date (negative before it).
+Level windows must not overlap one another. Exclusion ("NA") windows may overlap them: they
+carve days out (DESIGN.md's own example puts NA [366, 99999] inside level 3 [31, 9999]).
 """
 
 from __future__ import annotations
@@ -78,6 +80,12 @@ def validate(scenario: Scenario) -> list[str]:
 
     >>> validate(Scenario("b2b", (Level(1, 10, level=1), Level(5, 30, level=2))))
     ['windows of level 1 [1, 10] and level 2 [5, 30] overlap']
+
+    An exclusion window may lie inside a level's window: it carves those days out. This is
+    DESIGN.md's own example (level 3 [31, 9999] with NA [366, 99999]), so it must stay valid:
+
+    >>> validate(Scenario("std", (Level(31, 9999, level=3),), exclusions=(Window(366, 99999),)))
+    []
     """
     errors: list[str] = []
     levels = scenario.levels
@@ -142,13 +150,6 @@ def _overlaps(scenario: Scenario) -> list[str]:
                 f"{level.to_days}] overlap"
             )
         previous = level
-    for window in scenario.exclusions:
-        for level in scenario.levels:
-            if window.from_days <= level.to_days and level.from_days <= window.to_days:
-                errors.append(
-                    f"exclusion window [{window.from_days}, {window.to_days}] "
-                    f"overlaps level {level.level}"
-                )
     return errors
 
 

@@ -31,6 +31,10 @@ class Command(BaseCommand):
             company, created = ensure_company(code or "main", options["name"])
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
+        from relance.dunning.services import ensure_default_scenarios
+
+        if ensure_default_scenarios(company):
+            self.stdout.write(_("default scenarios loaded: b2b (company default), b2c"))
         names = {"code": company.code, "name": company.legal_name}
         if created:
             self.stdout.write(_("company %(code)s (%(name)s) created") % names)

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from relance.dunning.models import ExclusionWindow, Scenario, ScenarioLevel
+from relance.engine import scenario as engine
+
+
+class LevelFormSet(forms.BaseInlineFormSet):
+    """Checks the scenario as a whole with the engine's rules (overlaps, order, level 1…)."""
+
+    def clean(self) -> None:
+        super().clean()
+        levels = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or data.get("level") is None:
+                continue
+            levels.append(
+                engine.Level(
+                    data["from_days"],
+                    data["to_days"],
+                    level=data["level"],
+                    channels=tuple(data.get("channels") or ()),
+                )
+            )
+        parent = self.instance
+        candidate = engine.Scenario(
+            code=parent.code or "?",
+            mode=engine.Mode(parent.mode or engine.Mode.DUE_DATE),
+            levels=tuple(sorted(levels, key=lambda level: level.level)),
+            min_total=parent.min_total,
+            repeat_every_days=parent.repeat_every_days,
+        )
+        errors = engine.validate(candidate)
+        if errors:
+            raise ValidationError(errors)
+
+
+class LevelInline(admin.TabularInline):
+    model = ScenarioLevel
+    formset = LevelFormSet
+    extra = 0
+
+
+class ExclusionInline(admin.TabularInline):
+    model = ExclusionWindow
+    extra = 0
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "company", "mode", "is_default", "level_count"]
+    list_filter = ["company", "mode"]
+    search_fields = ["code", "name"]
+    inlines = [LevelInline, ExclusionInline]
+
+    @admin.display(description="levels")
+    def level_count(self, scenario: Scenario) -> Any:
+        return scenario.levels.count()
