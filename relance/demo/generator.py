@@ -82,7 +82,8 @@ def customer_rows(spec: DemoSpec) -> Iterator[Row]:
             "language": language,
             "country": country,
             "segment": segment,
-            "scenario": "",
+            # Consumers follow the shipped B2C scenario; businesses the company default.
+            "scenario": "b2c" if is_person else "",
             "dunning": "no" if rng.random() < 0.02 else "yes",
             "address_line1": local.street_address(),
             "address_line2": "",

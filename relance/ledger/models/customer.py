@@ -65,6 +65,11 @@ class Customer(PostalAddress):
         blank=True,
         help_text=_("Code of the dunning scenario this customer follows; blank for automatic."),
     )
+    extra_delay = models.PositiveSmallIntegerField(
+        _("extra delay (days)"),
+        default=0,
+        help_text=_("Days added to every dunning window for this customer."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -45,6 +45,11 @@ class Invoice(models.Model):
     disputed = models.BooleanField(_("disputed"), default=False)
     dispute_reason = models.CharField(_("dispute reason"), max_length=200, blank=True)
     disputed_since = models.DateField(_("disputed since"), null=True, blank=True)
+    # Dunning state, written when a reminder is sent: read by every daily plan.
+    reached_level = models.PositiveSmallIntegerField(
+        _("dunning level reached"), null=True, blank=True
+    )
+    reminded_on = models.DateField(_("last reminder"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="invoices/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -1,0 +1,72 @@
+import json
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rich.console import Console
+from rich.table import Table
+
+from relance.dunning.planning import NoScenario, build_plan, plan_as_json
+from relance.ledger.services.companies import CompanyNotFound, resolve_company
+
+
+class Command(BaseCommand):
+    help = "Show who would be reminded on a date, and why others are left out. Writes nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            default=None,
+            help="the date of the run (default: today)",
+        )
+        parser.add_argument("--format", choices=["table", "json"], default="table")
+        parser.add_argument("--scenario", help="only customers following this scenario")
+        parser.add_argument("--customer", help="only this customer (code)")
+        parser.add_argument("--company", help="company code (default: the only company)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            company = resolve_company(options["company"])
+            result = build_plan(
+                company,
+                options["as_of"] or timezone.localdate(),
+                scenario=options["scenario"],
+                customer=options["customer"],
+            )
+        except (CompanyNotFound, NoScenario) as exc:
+            raise CommandError(str(exc)) from exc
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(plan_as_json(result), indent=2, ensure_ascii=False))
+            return
+        console = Console(file=self.stdout, width=120)  # type: ignore[arg-type]
+        table = Table(title=_("Reminders proposed on %(date)s") % {"date": result.as_of})
+        for column in (
+            _("customer"),
+            _("scenario"),
+            _("level"),
+            _("channels"),
+            _("invoices"),
+            _("total due"),
+        ):
+            table.add_column(column)
+        for proposal in result.proposals:
+            table.add_row(
+                proposal.customer,
+                proposal.scenario,
+                f"N{proposal.level}",
+                ", ".join(proposal.channels),
+                str(len(proposal.items)),
+                f"{proposal.total_due} {proposal.currency}",
+            )
+        console.print(table)
+        reasons: dict[str, int] = {}
+        for exclusion in result.excluded:
+            reasons[exclusion.reason] = reasons.get(exclusion.reason, 0) + 1
+        summary = ", ".join(f"{reason}: {count}" for reason, count in sorted(reasons.items()))
+        console.print(
+            _("%(count)d proposal(s); left out: %(reasons)s")
+            % {"count": len(result.proposals), "reasons": summary or "—"}
+        )

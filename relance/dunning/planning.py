@@ -1,0 +1,198 @@
+"""The read-only daily plan: load the company's state in a constant number of queries, let the
+engine decide, and present the result as DESIGN.md section 5's JSON.
+
+Scenario choice: the customer's own scenario, else the company default (groups come next).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Sum
+
+from relance.dunning.models import Scenario
+from relance.engine import scenario as engine_scenario
+from relance.engine.items import OpenItem, Party
+from relance.engine.planner import Plan, plan
+from relance.ledger.models import Company, Contact, Customer, Invoice, Payment
+
+CENT = Decimal("0.01")
+
+
+class NoScenario(Exception):
+    pass
+
+
+def load_scenarios(company: Company) -> tuple[dict[str, engine_scenario.Scenario], str]:
+    stored = list(Scenario.objects.filter(company=company).prefetch_related("levels", "exclusions"))
+    if not stored:
+        raise NoScenario(
+            f"company {company.code} has no dunning scenario: load one with "
+            "`relance scenarios load FILE`"
+        )
+    default = next((s.code for s in stored if s.is_default), stored[0].code)
+    return {s.code: s.to_engine() for s in stored}, default
+
+
+def build_plan(
+    company: Company, as_of: date, *, scenario: str | None = None, customer: str | None = None
+) -> Plan:
+    scenarios, default = load_scenarios(company)
+    customers = Customer.objects.filter(company=company)
+    if customer:
+        customers = customers.filter(code=customer)
+    reachable = _reachable(company)
+    credits = _unapplied_credits(company)
+    parties: dict[int, Party] = {}
+    rows: Iterable[dict[str, Any]] = customers.values(  # type: ignore[assignment]
+        "id",
+        "code",
+        "scenario_code",
+        "dunning_enabled",
+        "blocked_until",
+        "extra_delay",
+        "objection_email",
+        "objection_sms",
+        "objection_letter",
+        "objection_phone",
+        "email",
+        "phone",
+        "address_line1",
+        "postal_code",
+        "city",
+    )
+    for row in rows:
+        chosen = scenarios.get(row["scenario_code"]) or scenarios[default]
+        if scenario and chosen.code != scenario:
+            continue
+        parties[row["id"]] = Party(
+            code=row["code"],
+            scenario=chosen,
+            dunning_enabled=row["dunning_enabled"],
+            blocked_until=row["blocked_until"],
+            extra_delay=row["extra_delay"],
+            objections=frozenset(
+                channel
+                for channel, field in (
+                    ("email", "objection_email"),
+                    ("sms", "objection_sms"),
+                    ("letter", "objection_letter"),
+                    ("call", "objection_phone"),
+                )
+                if row[field]
+            ),
+            reachable=_channels(row, reachable.get(row["id"], set())),
+            unapplied_credit=credits.get(row["id"], {}),
+        )
+    return plan(as_of, parties.values(), _open_items(company, parties))
+
+
+def _channels(row: dict[str, Any], from_contacts: set[str]) -> frozenset[str]:
+    channels = set(from_contacts)
+    if row["email"]:
+        channels.add("email")
+    if row["phone"]:
+        channels.update({"sms", "call"})
+    if row["address_line1"] and row["postal_code"] and row["city"]:
+        channels.add("letter")
+    return frozenset(channels)
+
+
+def _reachable(company: Company) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = defaultdict(set)
+    for customer_id, email, phone in Contact.objects.filter(
+        customer__company=company, receives_reminders=True
+    ).values_list("customer_id", "email", "phone"):
+        if email:
+            found[customer_id].add("email")
+        if phone:
+            found[customer_id].update({"sms", "call"})
+    return found
+
+
+def _unapplied_credits(company: Company) -> dict[int, dict[str, Decimal]]:
+    credits: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    rows = (
+        Payment.objects.filter(company=company, unapplied_amount__gt=0)
+        .values("customer_id", "currency")
+        .annotate(total=Sum("unapplied_amount"))
+    )
+    for row in rows:
+        credits[row["customer_id"]][row["currency"]] = Decimal(row["total"]).quantize(CENT)
+    return credits
+
+
+def _open_items(company: Company, parties: dict[int, Party]) -> list[OpenItem]:
+    """Every open item of the company, read with one raw query: the ORM's per-value
+    converters would cost seconds at a million invoices."""
+    table = Invoice._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT customer_id, number, CAST(due_date AS TEXT), CAST(amount AS TEXT), "
+            f"CAST(open_amount AS TEXT), currency, disputed, reached_level, "
+            f"CAST(reminded_on AS TEXT) FROM {table} "
+            f"WHERE company_id = %s AND NOT (open_amount = 0)",
+            [company.pk],
+        )
+        rows = cursor.fetchall()
+    day, dec = date.fromisoformat, Decimal
+    items = []
+    for customer_id, number, due, amount, open_amount, currency, disputed, level, reminded in rows:
+        party = parties.get(customer_id)
+        if party is None:
+            continue
+        items.append(
+            OpenItem(
+                number=number,
+                customer=party.code,
+                due_date=day(due),
+                amount=dec(amount).quantize(CENT),
+                open_amount=dec(open_amount).quantize(CENT),
+                currency=currency,
+                disputed=bool(disputed),
+                reached_level=level,
+                reminded_on=day(reminded) if reminded else None,
+            )
+        )
+    return items
+
+
+def plan_as_json(result: Plan) -> dict[str, Any]:
+    """DESIGN.md section 5: amounts as decimal strings, sorted by customer then currency."""
+    return {
+        "as_of": result.as_of.isoformat(),
+        "proposals": [
+            {
+                "customer": proposal.customer,
+                "scenario": proposal.scenario,
+                "level": proposal.level,
+                "channels": list(proposal.channels),
+                "total_due": str(proposal.total_due),
+                "currency": proposal.currency,
+                "invoices": [
+                    {
+                        "number": item.number,
+                        "due_date": item.due_date.isoformat(),
+                        "days_overdue": item.days_overdue,
+                        "level": item.level,
+                        "open_amount": str(item.open_amount),
+                    }
+                    for item in proposal.items
+                ],
+            }
+            for proposal in result.proposals
+        ],
+        "excluded": [
+            {
+                "customer": exclusion.customer,
+                "invoice": exclusion.invoice,
+                "reason": exclusion.reason,
+            }
+            for exclusion in result.excluded
+        ],
+    }
