@@ -8,7 +8,8 @@ TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/relan
 export RELANCE_HOME="${RELANCE_HOME:-$PWD/var/test}"
 
 echo "== tests on SQLite =="
-env -u DATABASE_URL "$BIN/pytest" --doctest-modules relance tests "$@"
+env -u DATABASE_URL "$BIN/pytest" --doctest-modules relance tests \
+    --cov=relance/engine --cov-branch --cov-fail-under=100 --cov-report=term:skip-covered "$@"
 
 if "$BIN/python" - "$TEST_DATABASE_URL" <<'PY'
 import sys, psycopg, dj_database_url

@@ -133,8 +133,9 @@ def _plan_customer(
         reason = _item_reason(as_of, party, item, held, promises)
         if reason is not None:
             excluded.append(Exclusion(party.code, item.number, reason))
-        elif assessment is not None:
-            listed.append((item, assessment))
+            continue
+        assert assessment is not None, "an item in an exclusion window always has a reason"
+        listed.append((item, assessment))
     if not any(assessment.due for _, assessment in listed):
         return None
     total = sum((item.open_amount for item, _ in listed), ZERO)

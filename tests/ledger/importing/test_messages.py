@@ -182,6 +182,7 @@ def test_the_init_command_speaks_french(db):
     assert out.getvalue().splitlines() == [
         "base de données prête",
         "société acme (ACME SAS) créée",
+        "scénarios par défaut chargés : b2b (par défaut de la société), b2c",
         "base de données prête",
         "société acme (ACME SAS) déjà existante, inchangée",
     ]

@@ -33,10 +33,10 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from exc
         from relance.dunning.services import ensure_default_scenarios
 
-        if ensure_default_scenarios(company):
-            self.stdout.write(_("default scenarios loaded: b2b (company default), b2c"))
         names = {"code": company.code, "name": company.legal_name}
         if created:
             self.stdout.write(_("company %(code)s (%(name)s) created") % names)
         else:
             self.stdout.write(_("company %(code)s (%(name)s) already exists, unchanged") % names)
+        if ensure_default_scenarios(company):
+            self.stdout.write(_("default scenarios loaded: b2b (company default), b2c"))
