@@ -33,6 +33,7 @@ format: setup
 
 bench: setup
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/plan.py
 
 messages: setup
 	cd relance && ../$(BIN)/relance makemessages --locale fr --no-obsolete && \

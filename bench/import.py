@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
-import tempfile
 import time
-from datetime import date
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import AS_OF, demo_files, peak_rss_mb, setup_django
 
 TARGET_ROWS_PER_SECOND = 1_000_000 / 30
 
@@ -26,40 +27,17 @@ def main() -> None:
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", ""),
-        help="default: a fresh SQLite file; e.g. postgres://postgres@127.0.0.1/bench",
+        help="default: a fresh SQLite file; e.g. postgres://postgres@127.0.0.1/relance_bench",
     )
     args = parser.parse_args()
-
-    home = Path(tempfile.mkdtemp(prefix="relance-bench-"))
-    os.environ["RELANCE_HOME"] = str(home)
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "relance.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(args.database_url)
     from django.db import connection
 
-    from relance.demo.generator import DemoSpec
-    from relance.demo.services import write_demo_files
     from relance.ledger.importing.service import import_file
     from relance.ledger.services.companies import ensure_company
 
-    as_of = date(2026, 11, 24)
-    spec = DemoSpec(customers=args.customers, invoices=args.rows, seed=7, as_of=as_of)
-    data = Path(__file__).parent / "data" / f"c{args.customers}-i{args.rows}"
-    if not (data / "invoices.csv").exists():
-        started = time.perf_counter()
-        write_demo_files(spec, data)
-        print(f"generated {data} in {time.perf_counter() - started:.1f} s")
-
-    if connection.vendor == "postgresql":
-        # A fresh database for each run: drop what a previous run left.
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", interactive=False, verbosity=0)
+    as_of = AS_OF
+    data = demo_files(args.customers, args.rows)
     company, _ = ensure_company("bench", "Bench SAS")
     started = time.perf_counter()
     customers = import_file(company, "customers", data / "customers.csv", today=as_of)
@@ -74,7 +52,7 @@ def main() -> None:
     again = import_file(company, "invoices", data / "invoices.csv", today=as_of)
     reimport_seconds = time.perf_counter() - started
 
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = peak_rss_mb()
     print(f"database:           {connection.vendor}")
     print(f"customers:          {customers.rows:,} rows in {customer_seconds:.1f} s")
     print(f"invoices (new):     {report.rows:,} rows in {seconds:.1f} s = {rate:,.0f} rows/s")
