@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,8 +26,22 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     args = parser.parse_args()
-    for invoices in args.invoices:
-        run(invoices, args.customers, args.database_url)
+    if len(args.invoices) > 1:
+        # One process per size: Django's settings, hence the database, are fixed per process.
+        for invoices in args.invoices:
+            command = [
+                sys.executable,
+                __file__,
+                "--invoices",
+                str(invoices),
+                "--customers",
+                str(args.customers),
+                "--database-url",
+                args.database_url,
+            ]
+            subprocess.run(command, check=True)
+        return
+    run(args.invoices[0], args.customers, args.database_url)
 
 
 def run(invoices: int, customers: int, database_url: str) -> None:
