@@ -12,7 +12,7 @@ from relance.engine.scenario import CHANNELS, Scenario
 ZERO = Decimal("0")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a daily plan holds one per open invoice
 class OpenItem:
     """An open invoice or credit note (credit notes carry negative amounts), with its dunning
     state: the level it last reached and the day it was reminded."""
@@ -28,19 +28,12 @@ class OpenItem:
     reminded_on: date | None = None
 
     @property
-    def is_credit(self) -> bool:
-        return self.open_amount < ZERO
-
-    @property
     def partially_paid(self) -> bool:
         """
         >>> OpenItem("F1", "C1", date(2026, 1, 31), Decimal(100), Decimal(40)).partially_paid
         True
         """
         return ZERO < self.open_amount < self.amount
-
-    def days_overdue(self, as_of: date) -> int:
-        return (as_of - self.due_date).days
 
 
 @dataclass(frozen=True)

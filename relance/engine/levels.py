@@ -10,25 +10,30 @@ threshold of level 1, which count days overdue).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from relance.engine.items import OpenItem
 from relance.engine.scenario import Level, Mode, Scenario
 
 
-@dataclass(frozen=True)
-class Assessment:
+class Assessment(NamedTuple):
+    # A NamedTuple, not a dataclass: the daily pass builds one per open invoice.
     level: Level
     days: int
     due: bool
 
 
 def in_exclusion_window(scenario: Scenario, days: int, delay: int = 0) -> bool:
-    return any(window.contains(days, delay) for window in scenario.exclusions)
+    for window in scenario.exclusions:
+        if window.from_days + delay <= days <= window.to_days + delay:
+            return True
+    return False
 
 
-def assess(scenario: Scenario, item: OpenItem, as_of: date, delay: int = 0) -> Assessment | None:
+def assess(
+    scenario: Scenario, item: OpenItem, as_of: date, delay: int = 0, days: int | None = None
+) -> Assessment | None:
     """The item's level today and whether a reminder is due; None outside every window.
 
     >>> from decimal import Decimal
@@ -40,11 +45,14 @@ def assess(scenario: Scenario, item: OpenItem, as_of: date, delay: int = 0) -> A
 review=False, formal_notice=False, late_interest=False, recovery_indemnity=False), days=40, \
 due=True)
     """
-    days = item.days_overdue(as_of)
+    if days is None:
+        days = (as_of - item.due_date).days
     if scenario.mode == Mode.SEQUENTIAL:
         return _sequential(scenario, item, as_of, days, delay)
-    level = next((level for level in scenario.levels if level.contains(days, delay)), None)
-    if level is None:
+    for level in scenario.levels:
+        if level.from_days + delay <= days <= level.to_days + delay:
+            break
+    else:
         return None
     reached = item.reached_level
     due = reached is None or level.level > reached or _repeats(scenario, item, level, as_of)
