@@ -16,7 +16,7 @@ ZERO = Decimal("0")
 
 
 @dataclass(frozen=True)
-class OpenItem:
+class Payable:
     key: int
     number: str
     due_date: date
@@ -30,12 +30,12 @@ class AllocationPlan:
 
 
 def allocate(
-    amount: Decimal, items: Sequence[OpenItem], invoice_number: str | None = None
+    amount: Decimal, items: Sequence[Payable], invoice_number: str | None = None
 ) -> AllocationPlan:
     """Allocate ``amount`` over ``items`` (invoices with a positive open amount).
 
-    >>> items = [OpenItem(1, "F2", date(2026, 3, 1), Decimal("100.00")),
-    ...          OpenItem(2, "F1", date(2026, 1, 1), Decimal("50.00"))]
+    >>> items = [Payable(1, "F2", date(2026, 3, 1), Decimal("100.00")),
+    ...          Payable(2, "F1", date(2026, 1, 1), Decimal("50.00"))]
     >>> allocate(Decimal("120.00"), items)
     AllocationPlan(lines=((2, Decimal('50.00')), (1, Decimal('70.00'))), unapplied=Decimal('0.00'))
 

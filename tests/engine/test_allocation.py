@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relance.engine.allocation import AllocationPlan, OpenItem, allocate
+from relance.engine.allocation import AllocationPlan, Payable, allocate
 
 JAN = date(2026, 1, 1)
 
@@ -22,10 +22,10 @@ open_amounts = st.decimals(
 
 
 @st.composite
-def open_items(draw, min_size: int = 0) -> list[OpenItem]:
+def open_items(draw, min_size: int = 0) -> list[Payable]:
     size = draw(st.integers(min_value=min_size, max_value=8))
     return [
-        OpenItem(
+        Payable(
             key=key,
             number=f"F{key:03d}",
             due_date=JAN + timedelta(days=draw(st.integers(min_value=0, max_value=400))),
@@ -35,8 +35,8 @@ def open_items(draw, min_size: int = 0) -> list[OpenItem]:
     ]
 
 
-def item(key: int, due: date, amount: str) -> OpenItem:
-    return OpenItem(key, f"F{key}", due, Decimal(amount))
+def item(key: int, due: date, amount: str) -> Payable:
+    return Payable(key, f"F{key}", due, Decimal(amount))
 
 
 @given(amounts, open_items())
@@ -108,8 +108,8 @@ def test_a_payment_spreads_over_several_invoices_oldest_due_first():
 
 def test_invoices_due_the_same_day_are_settled_in_number_order():
     items = [
-        OpenItem(1, "F-B", JAN, Decimal("10.00")),
-        OpenItem(2, "F-A", JAN, Decimal("10.00")),
+        Payable(1, "F-B", JAN, Decimal("10.00")),
+        Payable(2, "F-A", JAN, Decimal("10.00")),
     ]
     assert allocate(Decimal("15.00"), items).lines == ((2, Decimal("10.00")), (1, Decimal("5.00")))
 

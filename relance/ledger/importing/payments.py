@@ -119,9 +119,7 @@ class PaymentImporter(Importer[PaymentRow]):
             else:
                 payment = Payment(company=self.company, reference=row.reference, **wanted)
                 self.report.created += 1
-            payment.save()
-            allocated = ledger.apply(payment)
-            self.report.allocated += allocated
+            self.report.allocated += ledger.apply(payment)
             self.report.unapplied += payment.unapplied_amount
         ledger.save()
 

@@ -9,11 +9,13 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from relance.engine.allocation import OpenItem, allocate
+from relance.engine.allocation import Payable, allocate
 from relance.ledger.models import Allocation, Company, Invoice, Payment
 from relance.ledger.models.invoice import InvoiceKind
 
 ZERO = Decimal("0.00")
+# What a payment carries besides its identity; rewritten when it is applied again.
+PAYMENT_FIELDS = ["customer", "date", "amount", "currency", "invoice_number", "unapplied_amount"]
 
 
 class Ledger:
@@ -25,6 +27,8 @@ class Ledger:
         self.invoices: dict[int, Invoice] = {}
         self.by_customer: dict[tuple[int, str], list[Invoice]] = defaultdict(list)
         self.dirty: set[int] = set()
+        self.payments: list[Payment] = []
+        self.allocations: list[Allocation] = []
         queryset = Invoice.objects.filter(
             company=company, customer_id__in=list(customer_ids), kind=InvoiceKind.INVOICE
         ).exclude(open_amount=0)
@@ -47,27 +51,34 @@ class Ledger:
         payment.allocations.all().delete()
 
     def apply(self, payment: Payment) -> Decimal:
-        """Allocate a saved payment; return the amount allocated."""
+        """Allocate ``payment`` in memory (it need not be saved yet); return the amount
+        allocated. Nothing is written until ``save``."""
         candidates = self.by_customer[(payment.customer_id, payment.currency)]
         plan = allocate(
             payment.amount,
-            [OpenItem(inv.pk, inv.number, inv.due_date, inv.open_amount) for inv in candidates],
+            [Payable(inv.pk, inv.number, inv.due_date, inv.open_amount) for inv in candidates],
             payment.invoice_number or None,
         )
-        allocations = []
         for invoice_id, share in plan.lines:
             invoice = self.invoices[invoice_id]
             invoice.open_amount -= share
             if invoice.open_amount == 0:
                 invoice.settled_on = payment.date
             self.dirty.add(invoice_id)
-            allocations.append(Allocation(payment=payment, invoice=invoice, amount=share))
-        Allocation.objects.bulk_create(allocations)
+            self.allocations.append(Allocation(payment=payment, invoice=invoice, amount=share))
         payment.unapplied_amount = plan.unapplied
-        payment.save(update_fields=["unapplied_amount"])
+        self.payments.append(payment)
         return payment.amount - plan.unapplied
 
     def save(self) -> None:
+        """Write the applied payments, their allocations and the invoices, a few bulk
+        statements for the whole batch."""
+        new = [payment for payment in self.payments if payment.pk is None]
+        known = [payment for payment in self.payments if payment.pk is not None]
+        Payment.objects.bulk_create(new, batch_size=500)
+        Payment.objects.bulk_update(known, PAYMENT_FIELDS, batch_size=500)
+        # Allocations built before their payment had an id pick it up here.
+        Allocation.objects.bulk_create(self.allocations, batch_size=500)
         now = timezone.now()
         changed = [self.invoices[pk] for pk in self.dirty]
         for invoice in changed:
@@ -75,6 +86,7 @@ class Ledger:
         Invoice.objects.bulk_update(
             changed, ["open_amount", "settled_on", "updated_at"], batch_size=500
         )
+        self.payments, self.allocations = [], []
         self.dirty.clear()
 
 
@@ -84,7 +96,6 @@ def record_payment(payment: Payment) -> Payment:
     ledger = Ledger(payment.company, [payment.customer_id])
     if payment.pk:
         ledger.release(payment)
-    payment.save()
     ledger.apply(payment)
     ledger.save()
     return payment
