@@ -34,14 +34,18 @@ def get_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None:
         return default
+    value = _to_bool(raw)
+    if value is None:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off"
+        )
+    return value
+
+
+def _to_bool(raw: str) -> bool | None:
+    """True or False for the accepted words, None for anything else."""
     word = raw.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off"
-    )
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
 
 
 def get_list(name: str, default: list[str]) -> list[str]:
@@ -122,7 +126,11 @@ def get_email(name: str, default_outbox: Path) -> dict[str, Any]:
         if not url.hostname:
             raise ImproperlyConfigured(f"{name}={raw!r}: an SMTP URL needs a host")
         implicit_tls = url.scheme == "smtps"
-        starttls = not implicit_tls and _query_bool(name, query, "starttls", True)
+        starttls = not implicit_tls and _to_bool(query.get("starttls", "yes"))
+        if starttls is None:
+            raise ImproperlyConfigured(
+                f"{name}: option starttls={query['starttls']!r} is not a boolean"
+            )
         try:
             port = url.port or (465 if implicit_tls else 587)
             timeout = int(query.get("timeout", "30"))
@@ -142,17 +150,6 @@ def get_email(name: str, default_outbox: Path) -> dict[str, Any]:
         f"{name}={raw!r}: unsupported scheme {url.scheme!r}; use file://, console://, "
         "smtp:// or smtps://"
     )
-
-
-def _query_bool(name: str, query: dict[str, str], key: str, default: bool) -> bool:
-    if key not in query:
-        return default
-    word = query[key].lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise ImproperlyConfigured(f"{name}: option {key}={query[key]!r} is not a boolean")
 
 
 def secret_key(home: Path) -> str:

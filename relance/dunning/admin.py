@@ -15,19 +15,13 @@ class LevelFormSet(forms.BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
-        levels = []
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or data.get("level") is None:
-                continue
-            levels.append(
-                engine.Level(
-                    data["from_days"],
-                    data["to_days"],
-                    level=data["level"],
-                    channels=tuple(data.get("channels") or ()),
-                )
-            )
+        # Forms with their own errors are reported by Django already; a valid form's
+        # instance holds its cleaned values.
+        levels = [
+            form.instance.to_engine()
+            for form in self.forms
+            if form.is_valid() and form.has_changed() and not form.cleaned_data.get("DELETE")
+        ]
         parent = self.instance
         candidate = engine.Scenario(
             code=parent.code or "?",

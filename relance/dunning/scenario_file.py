@@ -227,24 +227,18 @@ def load(company: Company, specs: list[ScenarioSpec]) -> LoadReport:
     position = Scenario.objects.filter(company=company).count()
     for spec in specs:
         source = spec.scenario
+        fields = {
+            "name": source.name,
+            "mode": source.mode,
+            "min_total": source.min_total,
+            "exclude_partially_paid": source.exclude_partially_paid,
+            "repeat_every_days": source.repeat_every_days,
+        }
         stored, created = Scenario.objects.update_or_create(
             company=company,
             code=source.code,
-            defaults={
-                "name": source.name,
-                "mode": source.mode,
-                "min_total": source.min_total,
-                "exclude_partially_paid": source.exclude_partially_paid,
-                "repeat_every_days": source.repeat_every_days,
-            },
-            create_defaults={
-                "name": source.name,
-                "mode": source.mode,
-                "min_total": source.min_total,
-                "exclude_partially_paid": source.exclude_partially_paid,
-                "repeat_every_days": source.repeat_every_days,
-                "position": position,
-            },
+            defaults=fields,
+            create_defaults={**fields, "position": position},
         )
         position += created
         (report.created if created else report.updated).append(source.code)

@@ -57,3 +57,12 @@ def test_the_admin_saves_a_sound_scenario(staff):
     )
     assert response.status_code == 302
     assert [lv.level for lv in Scenario.objects.get().to_engine().levels] == [1, 2]
+
+
+def test_a_level_with_a_bad_field_is_reported_not_a_crash(staff):
+    company = ensure_company("acme", "ACME")[0]
+    data = scenario_form(company, [(1, 1, 14), (2, 15, 9999)])
+    data["levels-1-from_days"] = "soon"
+    response = staff.post(reverse("admin:dunning_scenario_add"), data)
+    assert response.status_code == 200
+    assert not Scenario.objects.exists()

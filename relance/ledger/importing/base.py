@@ -9,11 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, Generic, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy, npgettext_lazy
 
+from relance.ledger import validators
 from relance.ledger.importing import cells
 from relance.ledger.importing.errors import ErrorCollector
 from relance.ledger.importing.reader import Cell, Table
@@ -106,6 +108,8 @@ class Importer(Generic[Row]):
         self.errors = ErrorCollector(file)
         self.report = ImportReport(self.kind, file)
         self.columns: set[str] = set()
+        self.default_currency = company.default_currency
+        self._currencies: dict[str, str | None] = {}
 
     @classmethod
     def known_columns(cls) -> set[str]:
@@ -186,6 +190,26 @@ class Importer(Generic[Row]):
         except cells.CellError as exc:
             self.errors.add(line, column, str(exc))
             return None
+
+    def currency(self, line: int, values: dict[str, Cell]) -> str | None:
+        """The row's ISO 4217 currency (blank: the company's); None, reported, if unknown.
+        Codes are checked once per import: a file repeats the same two or three."""
+        raw = cells.text(values.get("currency"))
+        if not raw:
+            return self.default_currency
+        if raw not in self._currencies:
+            try:
+                self._currencies[raw] = validators.normalize_currency(raw)
+            except ValidationError:
+                self._currencies[raw] = None
+        code = self._currencies[raw]
+        if code is None:
+            self.errors.add(
+                line,
+                "currency",
+                _("%(value)s is not an ISO 4217 currency code") % {"value": repr(raw)},
+            )
+        return code
 
     def required_text(
         self, line: int, values: dict[str, Cell], column: str, max_length: int

@@ -16,7 +16,6 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relance.ledger import validators
 from relance.ledger.importing import cells
 from relance.ledger.importing import invoice_store as store
 from relance.ledger.importing.base import (
@@ -64,8 +63,6 @@ class InvoiceImporter(Importer[InvoiceRow]):
             Customer.objects.filter(company=self.company).values_list("code", "id")
         )
         self.seen: dict[str, int] = {}
-        self.default_currency = self.company.default_currency
-        self._currencies: dict[str, str | None] = {}
         self.has_currency = "currency" in self.columns
         self.has_disputed = "disputed" in self.columns
         # On a first import nothing can already exist: skip one lookup per chunk.
@@ -118,7 +115,7 @@ class InvoiceImporter(Importer[InvoiceRow]):
             raw_currency = get("currency")
             currency = self._currencies.get(raw_currency)  # type: ignore[arg-type]
             if currency is None:
-                currency = self._currency(line, values)
+                currency = self.currency(line, values)
         money_currency = currency or self.default_currency
         try:
             amount: Decimal | None = money(get("amount"), money_currency)
@@ -160,24 +157,6 @@ class InvoiceImporter(Importer[InvoiceRow]):
             open_amount,
             disputed,
         )
-
-    def _currency(self, line: int, values: dict[str, Cell]) -> str | None:
-        raw = cells.text(values.get("currency"))
-        if not raw:
-            return self.default_currency
-        if raw not in self._currencies:
-            try:
-                self._currencies[raw] = validators.normalize_currency(raw)
-            except Exception:
-                self._currencies[raw] = None
-        code = self._currencies[raw]
-        if code is None:
-            self.errors.add(
-                line,
-                "currency",
-                _("%(value)s is not an ISO 4217 currency code") % {"value": repr(raw)},
-            )
-        return code
 
     def _signed(
         self, line: int, kind: str, amount: Decimal, open_amount: Decimal | None

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from relance.ledger import validators
 from relance.ledger.importing import cells
 from relance.ledger.importing.base import (
     CHUNK_SIZE,
@@ -59,19 +58,9 @@ class PaymentImporter(Importer[PaymentRow]):
         if code and customer_id is None:
             self.errors.add(line, "customer", unknown_customer(code))
         paid_on = self.cell(line, values, "date", cells.day)
-        currency = self.company.default_currency
-        raw_currency = cells.text(values.get("currency"))
-        currency_ok = True
-        if raw_currency:
-            try:
-                currency = validators.normalize_currency(raw_currency)
-            except Exception:
-                currency_ok = False
-                self.errors.add(
-                    line,
-                    "currency",
-                    _("%(value)s is not an ISO 4217 code") % {"value": repr(raw_currency)},
-                )
+        currency = self.currency(line, values)
+        currency_ok = currency is not None
+        currency = currency or self.default_currency
         amount = self.cell(line, values, "amount", cells.money, currency)
         if amount is not None and amount <= 0:
             self.errors.add(line, "amount", _("a payment must be a positive amount"))

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from relance.dunning.planning import NoScenario, build_plan, plan_as_json
-from relance.ledger.services.companies import CompanyNotFound, resolve_company
+from relance.ledger.management.options import add_company_option, company_from_options
 
 
 class Command(BaseCommand):
@@ -25,18 +25,18 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json"], default="table")
         parser.add_argument("--scenario", help="only customers following this scenario")
         parser.add_argument("--customer", help="only this customer (code)")
-        parser.add_argument("--company", help="company code (default: the only company)")
+        add_company_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        company = company_from_options(options)
         try:
-            company = resolve_company(options["company"])
             result = build_plan(
                 company,
                 options["as_of"] or timezone.localdate(),
                 scenario=options["scenario"],
                 customer=options["customer"],
             )
-        except (CompanyNotFound, NoScenario) as exc:
+        except NoScenario as exc:
             raise CommandError(str(exc)) from exc
         if options["format"] == "json":
             self.stdout.write(json.dumps(plan_as_json(result), indent=2, ensure_ascii=False))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from relance.dunning.scenario_file import ScenarioFileError, export
 from relance.dunning.services import load_scenario_file
-from relance.ledger.services.companies import CompanyNotFound, resolve_company
+from relance.ledger.management.options import add_company_option, company_from_options
 
 
 class Command(BaseCommand):
@@ -20,13 +20,10 @@ class Command(BaseCommand):
             type=Path,
             help="load: the YAML file; export: where to write (default: stdout)",
         )
-        parser.add_argument("--company", help="company code (default: the only company)")
+        add_company_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            company = resolve_company(options["company"])
-        except CompanyNotFound as exc:
-            raise CommandError(str(exc)) from exc
+        company = company_from_options(options)
         path = options["file"]
         if options["action"] == "export":
             text = export(company)

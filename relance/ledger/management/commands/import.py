@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from relance.ledger.importing.errors import ImportRejected
 from relance.ledger.importing.service import KINDS, import_table, open_import
-from relance.ledger.services.companies import CompanyNotFound, resolve_company
+from relance.ledger.management.options import add_company_option, company_from_options
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=KINDS)
         parser.add_argument("file", type=Path)
-        parser.add_argument("--company", help="company code (default: the only company)")
+        add_company_option(parser)
         parser.add_argument(
             "--full",
             action="store_true",
@@ -33,10 +33,7 @@ class Command(BaseCommand):
         kind, path = options["kind"], options["file"]
         if options["full"] and kind != "invoices":
             raise CommandError(_("--full applies to invoices only"))
-        try:
-            company = resolve_company(options["company"])
-        except CompanyNotFound as exc:
-            raise CommandError(str(exc)) from exc
+        company = company_from_options(options)
         try:
             table = open_import(kind, path)
             with Progress(
