@@ -41,21 +41,30 @@ class Stored(NamedTuple):
     disputed_since: date | None
 
 
-def fetch(company_id: int, numbers: list[str]) -> dict[str, tuple[int, Stored, Decimal]]:
+def fetch(
+    company_id: int, numbers: list[str], with_paid: bool = True
+) -> dict[str, tuple[int, Stored, Decimal]]:
     """The stored invoices among ``numbers``, as Python values keyed by number.
 
     Read with CAST(… AS TEXT), which SQLite and PostgreSQL answer alike, instead of the
     ORM: its per-value converters cost more than the rest of a re-import.
     """
     placeholders = ", ".join(["%s"] * len(numbers))
+    # What payments settled, per invoice; skipped (0) when the company has no allocations,
+    # since the per-row subquery is a third of a re-import's time.
+    paid = (
+        f"(SELECT CAST(COALESCE(SUM(a.amount), 0) AS TEXT) FROM {ALLOCATIONS} a "
+        f"WHERE a.invoice_id = {TABLE}.id)"
+        if with_paid
+        else "'0'"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT number, id, customer_id, kind, CAST(issue_date AS TEXT), "
             "CAST(due_date AS TEXT), currency, CAST(amount AS TEXT), "
             "CAST(open_amount AS TEXT), CAST(settled_on AS TEXT), disputed, "
             "CAST(disputed_since AS TEXT), "
-            f"(SELECT CAST(COALESCE(SUM(a.amount), 0) AS TEXT) FROM {ALLOCATIONS} a "
-            f"WHERE a.invoice_id = {TABLE}.id) FROM {TABLE} "
+            f"{paid} FROM {TABLE} "
             f"WHERE company_id = %s AND number IN ({placeholders})",
             [company_id, *numbers],
         )

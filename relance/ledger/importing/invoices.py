@@ -27,7 +27,7 @@ from relance.ledger.importing.base import (
 )
 from relance.ledger.importing.cells import CellError, day, money, not_one_of, text, yes_no
 from relance.ledger.importing.reader import Cell
-from relance.ledger.models import Customer, Invoice
+from relance.ledger.models import Allocation, Customer, Invoice
 from relance.ledger.models.invoice import InvoiceKind
 
 ZERO = Decimal("0.00")
@@ -67,6 +67,9 @@ class InvoiceImporter(Importer[InvoiceRow]):
         self.has_disputed = "disputed" in self.columns
         # On a first import nothing can already exist: skip one lookup per chunk.
         self.company_had_invoices = Invoice.objects.filter(company=self.company).exists()
+        self.company_has_allocations = Allocation.objects.filter(
+            payment__company=self.company
+        ).exists()
 
     def parse(self, line: int, values: dict[str, Cell]) -> InvoiceRow | None:
         # The hot loop of a million-line import: cells are parsed inline, not through
@@ -188,7 +191,7 @@ class InvoiceImporter(Importer[InvoiceRow]):
 
     def write(self, rows: list[InvoiceRow]) -> None:
         existing = (
-            store.fetch(self.company.pk, [row.number for row in rows])
+            store.fetch(self.company.pk, [row.number for row in rows], self.company_has_allocations)
             if self.company_had_invoices
             else {}
         )
