@@ -12,14 +12,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Sum
 
 from relance.dunning.models import Scenario
+from relance.dunning.open_items import load_open_items
 from relance.engine import scenario as engine_scenario
-from relance.engine.items import OpenItem, Party
+from relance.engine.items import Party
 from relance.engine.planner import Plan, plan
-from relance.ledger.models import Company, Contact, Customer, Invoice, Payment
+from relance.ledger.models import Company, Contact, Customer, Payment
 
 CENT = Decimal("0.01")
 
@@ -89,7 +89,7 @@ def build_plan(
             reachable=_channels(row, reachable.get(row["id"], set())),
             unapplied_credit=credits.get(row["id"], {}),
         )
-    return plan(as_of, parties.values(), _open_items(company, parties))
+    return plan(as_of, parties.values(), load_open_items(company, parties))
 
 
 def _channels(row: dict[str, Any], from_contacts: set[str]) -> frozenset[str]:
@@ -125,42 +125,6 @@ def _unapplied_credits(company: Company) -> dict[int, dict[str, Decimal]]:
     for row in rows:
         credits[row["customer_id"]][row["currency"]] = Decimal(row["total"]).quantize(CENT)
     return credits
-
-
-def _open_items(company: Company, parties: dict[int, Party]) -> list[OpenItem]:
-    """Every open item of the company, read with one raw query: the ORM's per-value
-    converters would cost seconds at a million invoices. Amounts are exact but not quantized
-    (SQLite gives "100.0"): ``plan_as_json`` writes them with two decimals."""
-    table = Invoice._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT customer_id, number, CAST(due_date AS TEXT), CAST(amount AS TEXT), "
-            f"CAST(open_amount AS TEXT), currency, disputed, reached_level, "
-            f"CAST(reminded_on AS TEXT) FROM {table} "
-            f"WHERE company_id = %s AND NOT (open_amount = 0)",
-            [company.pk],
-        )
-        rows = cursor.fetchall()
-    day, dec = date.fromisoformat, Decimal
-    items = []
-    for customer_id, number, due, amount, open_amount, currency, disputed, level, reminded in rows:
-        party = parties.get(customer_id)
-        if party is None:
-            continue
-        items.append(
-            OpenItem(
-                number=number,
-                customer=party.code,
-                due_date=day(due),
-                amount=dec(amount),
-                open_amount=dec(open_amount),
-                currency=currency,
-                disputed=bool(disputed),
-                reached_level=level,
-                reminded_on=day(reminded) if reminded else None,
-            )
-        )
-    return items
 
 
 def plan_as_json(result: Plan) -> dict[str, Any]:

@@ -70,6 +70,9 @@ class Customer(PostalAddress):
         default=0,
         help_text=_("Days added to every dunning window for this customer."),
     )
+    # The dunning marker: the highest level reached among the customer's open invoices,
+    # kept up to date by every reminder, payment and import so lists can filter on it.
+    marker = models.PositiveSmallIntegerField(_("dunning marker"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
