@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "relance.ledger",
     "relance.dunning",
+    "relance.holds",
+    "simple_history",
+    "relance.runs",
     "relance.demo",
 ]
 

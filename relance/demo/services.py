@@ -19,6 +19,7 @@ from relance.ledger.importing.service import import_file
 from relance.ledger.models import Allocation, Company, Contact, Customer, Invoice, Payment
 from relance.ledger.models.customer import ContactRole
 from relance.ledger.services.companies import ensure_company
+from relance.runs.services import RunRequest, RunResult, run_dunning
 
 DEMO_COMPANY = "demo"
 DEMO_USER = "demo"
@@ -44,6 +45,7 @@ class DemoResult:
     company: Company
     reports: list[ImportReport]
     folder: Path
+    run: RunResult
 
 
 def write_demo_files(spec: DemoSpec, folder: Path) -> tuple[Path, Path, Path]:
@@ -96,7 +98,9 @@ def load_demo(spec: DemoSpec, folder: Path) -> DemoResult:
     ]
     _add_contacts(company, spec)
     ensure_demo_user()
-    return DemoResult(company, reports, folder)
+    # The demo opens on a real day of work: reminders sent, formal notices awaiting review.
+    run = run_dunning(company, RunRequest(as_of=spec.as_of))
+    return DemoResult(company, reports, folder, run)
 
 
 def _vat_from_siren(siren: str) -> str:

@@ -129,11 +129,13 @@ class CustomerAdmin(ImportMixin, admin.ModelAdmin):
         "country",
         "total_due",
         "overdue",
+        "marker",
         "dunning_enabled",
         "collector",
     ]
     list_filter = [
         "company",
+        "marker",
         "kind",
         "segment",
         "dunning_enabled",
@@ -144,7 +146,9 @@ class CustomerAdmin(ImportMixin, admin.ModelAdmin):
     search_fields = ["code", "name", "email", "phone", "contacts__email"]
     list_select_related = ["collector"]
     autocomplete_fields = ["collector"]
+    # Other apps add their inlines (journal, holds) to this list when they load.
     inlines = [ContactInline]
+    readonly_fields = ["marker"]
     fieldsets = [
         (None, {"fields": ["company", "code", "name", "kind", "segment", "collector"]}),
         (
@@ -164,7 +168,16 @@ class CustomerAdmin(ImportMixin, admin.ModelAdmin):
         ),
         (
             _("Dunning"),
-            {"fields": ["dunning_enabled", "scenario_code", "blocked_until", "blocked_reason"]},
+            {
+                "fields": [
+                    "marker",
+                    "dunning_enabled",
+                    "scenario_code",
+                    "extra_delay",
+                    "blocked_until",
+                    "blocked_reason",
+                ]
+            },
         ),
         (
             _("Right to object (GDPR)"),

@@ -29,6 +29,7 @@ from relance.ledger.importing.cells import CellError, day, money, not_one_of, te
 from relance.ledger.importing.reader import Cell
 from relance.ledger.models import Allocation, Customer, Invoice
 from relance.ledger.models.invoice import InvoiceKind
+from relance.ledger.services.markers import refresh_markers
 
 ZERO = Decimal("0.00")
 KINDS = tuple(InvoiceKind.values)
@@ -282,6 +283,12 @@ class InvoiceImporter(Importer[InvoiceRow]):
         self.report.updated += len(updates)
 
     def finish(self) -> None:
+        self._settle_absent()
+        if self.report.updated or self.report.settled:
+            # Open amounts moved (credit notes, settlements): the markers follow at once.
+            refresh_markers(self.company)
+
+    def _settle_absent(self) -> None:
         if connection.vendor == "postgresql" and self.report.created >= ANALYZE_AFTER:
             # Fresh statistics, or the planner still believes the table is empty and the next
             # import's lookups scan every invoice of the company.

@@ -10,6 +10,11 @@ from relance.ledger import validators
 from relance.ledger.models.fields import PostalAddress
 
 
+class LegalBasis(models.TextChoices):
+    CONTRACT = "contract", _("Performance of a contract")
+    LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest")
+
+
 class Company(PostalAddress):
     """A legal entity whose receivables are chased; all ledger data hangs off one."""
 
@@ -26,6 +31,18 @@ class Company(PostalAddress):
     sender_name = models.CharField(_("sender name"), max_length=200, blank=True)
     sender_email = models.EmailField(_("sender e-mail"), blank=True)
     sender_address = models.TextField(_("sender postal address"), blank=True)
+    # GDPR: every journal entry records why it may be kept and until when.
+    legal_basis = models.CharField(
+        _("legal basis of the dunning journal"),
+        max_length=20,
+        choices=LegalBasis.choices,
+        default=LegalBasis.CONTRACT,
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention (years)"),
+        default=3,
+        help_text=_("How long reminders and their journal entries are kept before anonymisation."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from relance.engine.allocation import Payable, allocate
 from relance.ledger.models import Allocation, Company, Invoice, Payment
 from relance.ledger.models.invoice import InvoiceKind
+from relance.ledger.services.markers import refresh_markers
 
 ZERO = Decimal("0.00")
 # What a payment carries besides its identity; rewritten when it is applied again.
@@ -86,6 +87,7 @@ class Ledger:
         Invoice.objects.bulk_update(
             changed, ["open_amount", "settled_on", "updated_at"], batch_size=500
         )
+        refresh_markers(self.company, {invoice.customer_id for invoice in changed})
         self.payments, self.allocations = [], []
         self.dirty.clear()
 

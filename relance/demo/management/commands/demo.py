@@ -76,6 +76,7 @@ class Command(BaseCommand):
                 raise CommandError(str(rejected)) from rejected
             for report in result.reports:
                 self.stdout.write("  " + report.summary())
+            self.stdout.write("  " + result.run.summary())
             self.stdout.write(_("demo files kept in %(folder)s") % {"folder": result.folder})
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,192 @@
+"""Runs, their actions and the dunning journal.
+
+A run is one dunning pass at a date. It holds one action per proposal and channel; an action
+goes ``proposed -> approved | removed`` and an approved one ``-> done | failed``. Executed
+actions write journal entries, which are what the customer card and ``relance history`` show.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from relance.ledger.models import Company, Customer
+from relance.ledger.models.company import LegalBasis
+from relance.ledger.models.fields import currency, money
+
+
+class Run(models.Model):
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="runs", verbose_name=_("company")
+    )
+    as_of = models.DateField(_("date"))
+    scenario_code = models.CharField(_("only scenario"), max_length=50, blank=True)
+    level = models.PositiveSmallIntegerField(_("only level"), null=True, blank=True)
+    review = models.BooleanField(_("everything reviewed"), default=False)
+    forced = models.BooleanField(_("forced"), default=False)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    proposals = models.PositiveIntegerField(_("proposals"), default=0)
+    skipped = models.PositiveIntegerField(
+        _("already actioned"),
+        default=0,
+        help_text=_("Proposals left out because the same level was already actioned that day."),
+    )
+
+    class Meta:
+        verbose_name = _("run")
+        verbose_name_plural = _("runs")
+        ordering = ["-as_of", "-id"]
+        indexes = [models.Index(fields=["company", "as_of"], name="run_company_date")]
+
+    def __str__(self) -> str:
+        return _("Run #%(id)s of %(date)s") % {"id": self.pk, "date": self.as_of}
+
+
+class ActionState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REMOVED = "removed", _("Removed")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Action(models.Model):
+    """One channel of one proposal: what to send to a customer, in a currency, at a level."""
+
+    run = models.ForeignKey(
+        Run, on_delete=models.CASCADE, related_name="actions", verbose_name=_("run")
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("company")
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="dunning_actions",
+        verbose_name=_("customer"),
+    )
+    as_of = models.DateField(_("date"))
+    currency = currency()
+    scenario_code = models.CharField(_("scenario"), max_length=50)
+    level = models.PositiveSmallIntegerField(_("level"))
+    channel = models.CharField(_("channel"), max_length=10)
+    review = models.BooleanField(_("needs review"), default=False)
+    total_due = money(_("total due"))
+    # The proposal as planned: number, due date, days overdue, level, open amount and whether
+    # that invoice was due for this reminder. Kept as planned so a review shows what was
+    # decided even if the ledger moves on.
+    invoices = models.JSONField(_("invoices"), default=list)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ActionState.choices, default=ActionState.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    removed_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
+    # Set, and committed, before the message leaves: an action found claimed but not done was
+    # interrupted mid-send and is never sent again without a person deciding.
+    claimed_at = models.DateTimeField(_("sending started at"), null=True, blank=True)
+    executed_at = models.DateTimeField(_("executed at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    message_id = models.CharField(_("message id"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["run", "customer__code", "currency", "channel"]
+        constraints = [
+            # The idempotency of runs: the same customer, currency, level and channel is never
+            # actioned twice for the same date, whatever the number of runs that day.
+            models.UniqueConstraint(
+                fields=["company", "customer", "currency", "level", "channel", "as_of"],
+                name="action_once_per_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["company", "state"], name="action_company_state")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} N{self.level} {self.channel} ({self.get_state_display()})"
+
+    @property
+    def interrupted(self) -> bool:
+        return self.claimed_at is not None and self.state == ActionState.APPROVED
+
+
+class JournalStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    REMOVED = "removed", _("Removed")
+
+
+class JournalEntry(models.Model):
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("company")
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="journal", verbose_name=_("customer")
+    )
+    run = models.ForeignKey(
+        Run,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="journal",
+        verbose_name=_("run"),
+    )
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="journal",
+        verbose_name=_("action"),
+    )
+    date = models.DateField(_("date"))
+    at = models.DateTimeField(_("recorded at"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+        help_text=_("Empty when the system acted on its own."),
+    )
+    currency = currency()
+    level = models.PositiveSmallIntegerField(_("level"))
+    channel = models.CharField(_("channel"), max_length=10)
+    status = models.CharField(_("status"), max_length=10, choices=JournalStatus.choices)
+    invoices = models.JSONField(_("invoices"), default=list)
+    total_due = money(_("total due"))
+    recipient = models.CharField(_("recipient"), max_length=500, blank=True)
+    message_id = models.CharField(_("message id"), max_length=250, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    retain_until = models.DateField(_("retain until"))
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("dunning journal")
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["company", "date"], name="journal_company_date"),
+            models.Index(fields=["customer", "date"], name="journal_customer_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.customer} N{self.level} {self.channel} {self.status}"
