@@ -66,7 +66,7 @@ class Inbox:
     sessions: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         with self.lock:
             self.sessions.add(id(session))
             self.messages.append(

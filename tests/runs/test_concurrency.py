@@ -65,7 +65,7 @@ def race(env: dict[str, str], folder: Path) -> None:
         for _ in range(2)
     ]
     outputs = [run.communicate(timeout=120) for run in runs]
-    for run, (out, err) in zip(runs, outputs, strict=True):
+    for run, (_out, err) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, err
     sent = sorted(int(out.split(" sent")[0].rsplit(" ", 1)[1]) for out, _ in outputs)
     assert sent == [0, CUSTOMERS]

@@ -62,7 +62,8 @@ def test_a_run_sends_one_email_per_customer_and_currency_into_the_outbox(ledger,
     ]
     usd = next(message for message in mailoutbox if "F4" in message.body)
     # The customer has no language of its own: the company's, French, formats the amounts.
-    assert "F2" not in usd.body and "100,00\u00a0$US" in usd.body
+    assert "F2" not in usd.body
+    assert "100,00\u00a0$US" in usd.body
 
 
 def test_sending_records_the_level_and_date_on_each_invoice_and_the_customer_marker(ledger):
@@ -126,7 +127,8 @@ def test_a_removed_action_is_never_sent_and_records_who_removed_it_and_why(ledge
 def test_review_leaves_every_action_proposed(ledger, mailoutbox):
     result = run_dunning(ledger, RunRequest(AS_OF, review=True))
     assert {state for *_, state in actions(ledger)} == {"proposed"}
-    assert result.outcome.done == 0 and mailoutbox == []
+    assert result.outcome.done == 0
+    assert mailoutbox == []
     assert Invoice.objects.filter(reached_level__isnull=False).count() == 0
 
 
