@@ -12,7 +12,9 @@ from django.db import transaction
 from faker import Faker
 
 from relance.demo.generator import DemoSpec, customer_rows, ledger_rows
+from relance.dunning.models import Group
 from relance.dunning.services import ensure_default_scenarios
+from relance.holds.models import Dispute, Promise
 from relance.ledger.importing.base import ImportReport
 from relance.ledger.importing.customers import FIELD_OF_COLUMN
 from relance.ledger.importing.service import import_file
@@ -149,6 +151,10 @@ def reset_demo() -> None:
     company = Company.objects.filter(code=DEMO_COMPANY).first()
     if company is None:
         return
+    # Holds restrict the deletion of their invoices and customers; groups, of scenarios.
+    Dispute.objects.filter(company=company).delete()
+    Promise.objects.filter(company=company).delete()
+    Group.objects.filter(company=company).delete()
     Allocation.objects.filter(payment__company=company).delete()
     Payment.objects.filter(company=company).delete()
     Invoice.objects.filter(company=company).delete()

@@ -1,7 +1,8 @@
 """The read-only daily plan: load the company's state in a constant number of queries, let the
 engine decide, and present the result as DESIGN.md section 5's JSON.
 
-Scenario choice: the customer's own scenario, else the company default (groups come next).
+Scenario choice: the customer's own scenario, else the first matching group, else the company
+default. Promises to pay still standing on the date hold their invoices.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from typing import Any
 
 from django.db.models import Sum
 
+from relance.dunning.groups import resolve_scenarios
 from relance.dunning.models import Scenario
 from relance.dunning.open_items import load_open_items
 from relance.engine import scenario as engine_scenario
 from relance.engine.items import Party
 from relance.engine.planner import Plan, plan
+from relance.holds.services import active_promises
 from relance.ledger.models import Company, Contact, Customer, Payment
 
 CENT = Decimal("0.01")
@@ -43,6 +46,7 @@ def build_plan(
     company: Company, as_of: date, *, scenario: str | None = None, customer: str | None = None
 ) -> Plan:
     scenarios, default = load_scenarios(company)
+    resolved = resolve_scenarios(company, as_of, set(scenarios), default)
     customers = Customer.objects.filter(company=company)
     if customer:
         customers = customers.filter(code=customer)
@@ -67,7 +71,7 @@ def build_plan(
         "city",
     )
     for row in rows:
-        chosen = scenarios.get(row["scenario_code"]) or scenarios[default]
+        chosen = scenarios[resolved[row["id"]][0]]
         if scenario and chosen.code != scenario:
             continue
         parties[row["id"]] = Party(
@@ -89,7 +93,12 @@ def build_plan(
             reachable=_channels(row, reachable.get(row["id"], set())),
             unapplied_credit=credits.get(row["id"], {}),
         )
-    return plan(as_of, parties.values(), load_open_items(company, parties))
+    return plan(
+        as_of,
+        parties.values(),
+        load_open_items(company, parties),
+        active_promises(company, as_of),
+    )
 
 
 def _channels(row: dict[str, Any], from_contacts: set[str]) -> frozenset[str]:

@@ -11,6 +11,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from relance.holds.admin import CustomerDisputesMixin, DisputeInline, PromiseInline
 from relance.ledger.admin_import import import_view
 from relance.ledger.models import Allocation, Company, Contact, Customer, Invoice, Payment
 from relance.ledger.models.invoice import InvoiceKind
@@ -118,7 +119,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(ImportMixin, admin.ModelAdmin):
+class CustomerAdmin(CustomerDisputesMixin, ImportMixin, admin.ModelAdmin):
     import_kind = "customers"
     change_list_template = "admin/ledger/change_list_import.html"
     list_display = [
@@ -147,8 +148,8 @@ class CustomerAdmin(ImportMixin, admin.ModelAdmin):
     list_select_related = ["collector"]
     autocomplete_fields = ["collector"]
     # Other apps add their inlines (journal, holds) to this list when they load.
-    inlines = [ContactInline]
-    readonly_fields = ["marker"]
+    inlines = [ContactInline, PromiseInline]
+    readonly_fields = ["marker", "disputes"]
     fieldsets = [
         (None, {"fields": ["company", "code", "name", "kind", "segment", "collector"]}),
         (
@@ -176,6 +177,7 @@ class CustomerAdmin(ImportMixin, admin.ModelAdmin):
                     "extra_delay",
                     "blocked_until",
                     "blocked_reason",
+                    "disputes",
                 ]
             },
         ),
@@ -217,6 +219,7 @@ class CustomerAdmin(ImportMixin, admin.ModelAdmin):
 @admin.register(Invoice)
 class InvoiceAdmin(ImportMixin, admin.ModelAdmin):
     import_kind = "invoices"
+    inlines = [DisputeInline]
     change_list_template = "admin/ledger/change_list_import.html"
     list_display = [
         "number",

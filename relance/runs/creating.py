@@ -17,8 +17,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relance.dunning.groups import recompute_groups
 from relance.dunning.planning import build_plan
 from relance.engine.planner import Proposal
+from relance.holds.services import close_due_promises
 from relance.ledger.models import Company, Customer
 from relance.runs.models import Action, ActionState, Run
 
@@ -59,7 +61,8 @@ def create_run(company: Company, request: RunRequest, user: User | None = None) 
                 )
                 % {"date": latest.isoformat(), "as_of": request.as_of.isoformat()}
             )
-        _recompute_groups(company, request.as_of)
+        close_due_promises(company, request.as_of)
+        recompute_groups(company, request.as_of)
         plan = build_plan(company, request.as_of, scenario=request.scenario)
         proposals = [
             proposal
@@ -82,12 +85,6 @@ def create_run(company: Company, request: RunRequest, user: User | None = None) 
         _supersede(company, run, actions)
         Action.objects.bulk_create(actions, batch_size=500)
     return run
-
-
-def _recompute_groups(company: Company, as_of: date) -> None:
-    from relance.dunning import groups
-
-    groups.recompute_groups(company, as_of)
 
 
 def _new_actions(

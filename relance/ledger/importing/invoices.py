@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from relance.holds.services import sync_disputes_from_flags
 from relance.ledger.importing import cells
 from relance.ledger.importing import invoice_store as store
 from relance.ledger.importing.base import (
@@ -284,6 +285,8 @@ class InvoiceImporter(Importer[InvoiceRow]):
 
     def finish(self) -> None:
         self._settle_absent()
+        # The file's `disputed` column opens and clears dispute records, in this transaction.
+        sync_disputes_from_flags(self.company, self.today)
         if self.report.updated or self.report.settled:
             # Open amounts moved (credit notes, settlements): the markers follow at once.
             refresh_markers(self.company)
