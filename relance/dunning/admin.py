@@ -5,9 +5,16 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from relance.dunning.models import ExclusionWindow, Scenario, ScenarioLevel
+from relance.dunning.groups import recompute_groups
+from relance.dunning.models import ExclusionWindow, Group, Scenario, ScenarioLevel
 from relance.engine import scenario as engine
+from relance.ledger.models import Company
+from relance.ledger.models.customer import CustomerKind
 
 
 class LevelFormSet(forms.BaseInlineFormSet):
@@ -56,3 +63,107 @@ class ScenarioAdmin(admin.ModelAdmin):
     @admin.display(description="levels")
     def level_count(self, scenario: Scenario) -> Any:
         return scenario.levels.count()
+
+
+class TextListField(forms.CharField):
+    """A list of short texts typed on one line, separated by commas."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [item.strip() for item in text.split(",") if item.strip()]
+
+
+class GroupForm(forms.ModelForm):
+    kinds = forms.MultipleChoiceField(
+        label=_("kinds"),
+        choices=CustomerKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: any kind."),
+    )
+    segments = TextListField(
+        label=_("segments"),
+        required=False,
+        help_text=_("Separated by commas, written as in the customers file; blank: any."),
+    )
+    countries = TextListField(
+        label=_("countries"),
+        required=False,
+        help_text=_("ISO codes separated by commas, such as FR, BE; blank: any."),
+    )
+    languages = TextListField(
+        label=_("languages"),
+        required=False,
+        help_text=_("Codes separated by commas, such as fr, en; blank: any."),
+    )
+
+    class Meta:
+        model = Group
+        fields = [
+            "company",
+            "code",
+            "name",
+            "priority",
+            "scenario",
+            "kinds",
+            "segments",
+            "countries",
+            "languages",
+            "min_total_due",
+            "max_total_due",
+            "min_oldest_overdue_days",
+            "max_oldest_overdue_days",
+            "min_late_payments",
+        ]
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin):
+    form = GroupForm
+    list_display = ["code", "name", "priority", "scenario", "member_count", "recomputed_at"]
+    list_filter = ["company", "scenario"]
+    search_fields = ["code", "name"]
+    list_select_related = ["scenario"]
+    readonly_fields = ["member_count", "recomputed_at"]
+    actions = ["recompute"]
+    fieldsets = [
+        (None, {"fields": ["company", "code", "name", "priority", "scenario"]}),
+        (_("Customer fields"), {"fields": ["kinds", "segments", "countries", "languages"]}),
+        (
+            _("Amounts and lateness"),
+            {
+                "fields": [
+                    ("min_total_due", "max_total_due"),
+                    ("min_oldest_overdue_days", "max_oldest_overdue_days"),
+                    "min_late_payments",
+                ]
+            },
+        ),
+        (_("Members"), {"fields": ["member_count", "recomputed_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Group]:
+        return super().get_queryset(request).annotate(members=Count("memberships"))
+
+    @admin.display(description=_("members"), ordering="members")
+    def member_count(self, group: Any) -> Any:
+        return getattr(group, "members", None)
+
+    @admin.action(description=_("Recompute groups now"))
+    def recompute(self, request: HttpRequest, queryset: QuerySet[Group]) -> None:
+        """Membership depends on every group of a company (a customer joins the first it
+        matches), so all groups of the selected groups' companies are recomputed."""
+        today = timezone.localdate()
+        for company in Company.objects.filter(pk__in=queryset.values("company_id")):
+            counts = recompute_groups(company, today)
+            self.message_user(
+                request,
+                _("Groups of %(company)s recomputed: %(counts)s")
+                % {
+                    "company": company.code,
+                    "counts": ", ".join(f"{code} {count}" for code, count in counts.items()),
+                },
+            )

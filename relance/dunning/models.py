@@ -13,7 +13,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relance.engine import scenario as engine
-from relance.ledger.models import Company
+from relance.engine.groups import GroupRule
+from relance.ledger import validators
+from relance.ledger.models import Company, Customer
+from relance.ledger.models.customer import CustomerKind
 
 
 class Scenario(models.Model):
@@ -159,3 +162,164 @@ class ExclusionWindow(models.Model):
 
     def to_engine(self) -> engine.Window:
         return engine.Window(self.from_days, self.to_days)
+
+
+def validate_text_list(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(_("Give a list of values, such as FR, BE."))
+
+
+def validate_kinds(value: object) -> None:
+    validate_text_list(value)
+    allowed = CustomerKind.values
+    unknown = [kind for kind in value if kind not in allowed]  # type: ignore[attr-defined]
+    if unknown:
+        raise ValidationError(
+            _("Unknown kind(s) %(kinds)s: use %(allowed)s")
+            % {"kinds": ", ".join(unknown), "allowed": ", ".join(allowed)}
+        )
+
+
+class Group(models.Model):
+    """A dynamic segment of customers that follows a scenario.
+
+    Every rule given must hold for a customer to match; an empty list or a blank bound means
+    "any". A customer belongs to the first group (lowest priority number, then code) whose
+    rules it matches; membership is recomputed by ``relance.dunning.groups.recompute_groups``.
+    """
+
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="customer_groups",
+        verbose_name=_("company"),
+        db_index=False,  # covered by the (company, code) unique index
+    )
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    priority = models.PositiveIntegerField(
+        _("priority"),
+        default=100,
+        help_text=_(
+            "Groups are tried from the lowest number up; a customer joins the first match."
+        ),
+    )
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.PROTECT, related_name="groups", verbose_name=_("scenario")
+    )
+    kinds = models.JSONField(_("kinds"), default=list, blank=True, validators=[validate_kinds])
+    segments = models.JSONField(
+        _("segments"), default=list, blank=True, validators=[validate_text_list]
+    )
+    countries = models.JSONField(
+        _("countries"), default=list, blank=True, validators=[validate_text_list]
+    )
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True, validators=[validate_text_list]
+    )
+    min_total_due = models.DecimalField(
+        _("total due from"), max_digits=15, decimal_places=2, null=True, blank=True
+    )
+    max_total_due = models.DecimalField(
+        _("total due up to"), max_digits=15, decimal_places=2, null=True, blank=True
+    )
+    min_oldest_overdue_days = models.PositiveIntegerField(
+        _("oldest overdue invoice from (days)"), null=True, blank=True
+    )
+    max_oldest_overdue_days = models.PositiveIntegerField(
+        _("oldest overdue invoice up to (days)"), null=True, blank=True
+    )
+    min_late_payments = models.PositiveIntegerField(
+        _("late payments in the last 12 months, at least"), null=True, blank=True
+    )
+    recomputed_at = models.DateTimeField(_("members recomputed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer group")
+        verbose_name_plural = _("customer groups")
+        ordering = ["company", "priority", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["company", "code"], name="group_code_per_company"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        for field, normalize in (
+            ("countries", validators.normalize_country),
+            ("languages", validators.normalize_language),
+        ):
+            values = getattr(self, field)
+            if not isinstance(values, list):
+                continue  # reported by the field's own validator
+            normalized = []
+            for value in values:
+                try:
+                    normalized.append(normalize(str(value)))
+                except ValidationError as exc:
+                    errors.setdefault(field, []).append(exc)
+            setattr(self, field, list(dict.fromkeys(normalized)))
+        if isinstance(self.segments, list):
+            stripped = (str(segment).strip() for segment in self.segments)
+            self.segments = list(dict.fromkeys(segment for segment in stripped if segment))
+        for low, high in (
+            ("min_total_due", "max_total_due"),
+            ("min_oldest_overdue_days", "max_oldest_overdue_days"),
+        ):
+            low_value, high_value = getattr(self, low), getattr(self, high)
+            if low_value is not None and high_value is not None and low_value > high_value:
+                errors.setdefault(high, []).append(
+                    ValidationError(
+                        _("The upper bound %(high)s is below the lower bound %(low)s.")
+                        % {"high": high_value, "low": low_value}
+                    )
+                )
+        if self.scenario_id and self.company_id and self.scenario.company_id != self.company_id:
+            errors.setdefault("scenario", []).append(
+                ValidationError(_("This scenario belongs to another company."))
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def to_engine(self) -> GroupRule:
+        return GroupRule(
+            code=self.code,
+            scenario=self.scenario.code,
+            priority=self.priority,
+            kinds=frozenset(self.kinds),
+            segments=frozenset(self.segments),
+            countries=frozenset(self.countries),
+            languages=frozenset(self.languages),
+            min_total_due=self.min_total_due,
+            max_total_due=self.max_total_due,
+            min_oldest_overdue_days=self.min_oldest_overdue_days,
+            max_oldest_overdue_days=self.max_oldest_overdue_days,
+            min_late_payments=self.min_late_payments,
+        )
+
+
+class GroupMembership(models.Model):
+    """The group a customer belongs to as of the last recompute; written only by
+    ``recompute_groups``, read by lists that filter or count customers by group."""
+
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, related_name="+", verbose_name=_("company")
+    )
+    customer = models.OneToOneField(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="group_membership",
+        verbose_name=_("customer"),
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("group")
+    )
+
+    class Meta:
+        verbose_name = _("group membership")
+        verbose_name_plural = _("group memberships")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} → {self.group_id}"

@@ -1,7 +1,8 @@
 """Scenarios in YAML (DESIGN.md section 5): load all-or-nothing, export in canonical form.
 
 Errors name the file, the line and the scenario; loading the export of a company gives back
-the same scenarios, and exporting again gives the same text.
+the same scenarios, and exporting again gives the same text. An optional ``groups:`` list
+(customer groups choosing a scenario) is handled by ``relance.dunning.groups_file``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from relance.dunning.groups_file import (
+    GroupLoadError,
+    GroupSpec,
+    group_entries,
+    load_groups,
+    parse_group,
+)
 from relance.dunning.models import ExclusionWindow, Scenario, ScenarioLevel, SignatoryRole
 from relance.engine import scenario as engine
 from relance.ledger.models import Company
@@ -56,6 +64,14 @@ class ScenarioSpec:
     levels: list[LevelSpec] = field(default_factory=list)
 
 
+class ParsedFile(list[ScenarioSpec]):
+    """What ``parse`` read: the list of the file's scenarios, carrying its groups along."""
+
+    def __init__(self, scenarios: list[ScenarioSpec], groups: list[GroupSpec]):
+        super().__init__(scenarios)
+        self.groups = groups
+
+
 class _LineLoader(yaml.SafeLoader):
     """Records each mapping's line so that errors can point at it."""
 
@@ -69,8 +85,10 @@ def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
-def parse(text: str, name: str) -> list[ScenarioSpec]:
-    """Read and check a scenario file; raise ScenarioFileError listing every problem."""
+def parse(text: str, name: str) -> ParsedFile:
+    """Read and check a scenario file; raise ScenarioFileError listing every problem.
+
+    A file may hold only ``groups:`` that follow scenarios already loaded."""
     try:
         document = yaml.load(
             text, Loader=_LineLoader
@@ -79,10 +97,13 @@ def parse(text: str, name: str) -> list[ScenarioSpec]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         raise ScenarioFileError([f"{name}:{line}: {getattr(exc, 'problem', exc)}"]) from exc
+    if isinstance(document, dict) and "groups" in document:
+        document.setdefault("scenarios", [])
     if not isinstance(document, dict) or not isinstance(document.get("scenarios"), list):
         raise ScenarioFileError([f"{name}:1: " + _("expected a 'scenarios:' list")])
     errors: list[str] = []
     specs = [_scenario(entry, name, errors) for entry in document["scenarios"]]
+    groups = _groups(document, name, errors)
     codes = [spec.scenario.code for spec in specs if spec is not None]
     for code in {code for code in codes if codes.count(code) > 1}:
         errors.append(f"{name}: " + _("scenario %(code)s appears twice") % {"code": code})
@@ -90,7 +111,24 @@ def parse(text: str, name: str) -> list[ScenarioSpec]:
         errors.append(f"{name}: " + _("only one scenario can say default: true"))
     if errors:
         raise ScenarioFileError(errors)
-    return [spec for spec in specs if spec is not None]
+    return ParsedFile([spec for spec in specs if spec is not None], groups)
+
+
+def _groups(document: dict[str, Any], name: str, errors: list[str]) -> list[GroupSpec]:
+    entries = document.get("groups", [])
+    if not isinstance(entries, list):
+        errors.append(f"{name}: " + _("groups must be a list"))
+        return []
+    specs = []
+    for entry in entries:
+        where = f"{name}:{entry.pop(LINE, 1)}: " if isinstance(entry, dict) else f"{name}: "
+        spec = parse_group(entry, where, errors)
+        if spec is not None:
+            specs.append(spec)
+    codes = [spec.code for spec in specs]
+    for code in sorted({code for code in codes if codes.count(code) > 1}):
+        errors.append(f"{name}: " + _("group %(code)s appears twice") % {"code": code})
+    return specs
 
 
 def _scenario(entry: Any, name: str, errors: list[str]) -> ScenarioSpec | None:
@@ -214,11 +252,14 @@ class LoadReport:
     created: list[str]
     updated: list[str]
     default: str | None
+    groups_created: list[str] = field(default_factory=list)
+    groups_updated: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
 def load(company: Company, specs: list[ScenarioSpec]) -> LoadReport:
-    """Create or replace the company's scenarios named in ``specs`` (others stay as they are).
+    """Create or replace the company's scenarios named in ``specs`` (others stay as they are),
+    then the groups ``parse`` found in the same file.
 
     The company default is the scenario that says ``default: true``, else the one already
     default, else the first scenario loaded.
@@ -272,6 +313,12 @@ def load(company: Company, specs: list[ScenarioSpec]) -> LoadReport:
         scenarios.exclude(code=chosen).update(is_default=False)
         scenarios.filter(code=chosen).update(is_default=True)
     report.default = scenarios.filter(is_default=True).values_list("code", flat=True).first()
+    try:
+        report.groups_created, report.groups_updated = load_groups(
+            company, getattr(specs, "groups", [])
+        )
+    except GroupLoadError as exc:
+        raise ScenarioFileError(exc.errors) from exc  # inside the transaction: nothing stays
     return report
 
 
@@ -316,9 +363,14 @@ def export(company: Company) -> str:
         if windows:
             entry["exclusions"] = windows
         scenarios.append(entry)
-    return yaml.dump(
-        {"scenarios": scenarios}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000
-    )
+    document: dict[str, Any] = {"scenarios": scenarios}
+    groups = [
+        _FlowDict({key: _FlowList(v) if isinstance(v, list) else v for key, v in entry.items()})
+        for entry in group_entries(company)
+    ]
+    if groups:
+        document["groups"] = groups
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
 
 
 def _level_entry(level: ScenarioLevel) -> _FlowDict:

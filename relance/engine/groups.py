@@ -69,6 +69,23 @@ def _between(value: Decimal | int, low: Decimal | int | None, high: Decimal | in
     return (low is None or value >= low) and (high is None or value <= high)
 
 
+def first_match(facts: CustomerFacts, groups: Iterable[GroupRule]) -> GroupRule | None:
+    """The group a customer belongs to: the first whose rules it matches, trying groups by
+    priority (lowest number first), then by code.
+
+    >>> rules = [GroupRule("all", "b2b", priority=9), GroupRule("b2c", "b2c", priority=1,
+    ...          kinds=frozenset({"person"}))]
+    >>> first_match(CustomerFacts("C9", kind="person"), rules).code
+    'b2c'
+    >>> first_match(CustomerFacts("C9"), rules[1:]) is None
+    True
+    """
+    for rule in sorted(groups, key=lambda rule: (rule.priority, rule.code)):
+        if rule.matches(facts):
+            return rule
+    return None
+
+
 def resolve_scenario(
     own: str | None, facts: CustomerFacts, groups: Iterable[GroupRule], default: str
 ) -> tuple[str, str]:
@@ -83,7 +100,7 @@ def resolve_scenario(
     """
     if own:
         return own, "customer"
-    for rule in sorted(groups, key=lambda rule: (rule.priority, rule.code)):
-        if rule.matches(facts):
-            return rule.scenario, f"group:{rule.code}"
+    rule = first_match(facts, groups)
+    if rule is not None:
+        return rule.scenario, f"group:{rule.code}"
     return default, "default"

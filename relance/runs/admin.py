@@ -110,7 +110,10 @@ def _report(
     level = messages.WARNING if outcome.failed else messages.SUCCESS
     model_admin.message_user(
         request,
-        _("%(run)s: %(done)d sent, %(failed)d failed, %(waiting)d waiting for their channel.")
+        _(
+            "%(run)s: %(done)d sent, %(failed)d failed, %(waiting)d waiting for a channel not "
+            "yet available."
+        )
         % {"run": run, "done": outcome.done, "failed": outcome.failed, "waiting": outcome.waiting},
         level,
     )

@@ -23,7 +23,7 @@ class Run(models.Model):
     as_of = models.DateField(_("date"))
     scenario_code = models.CharField(_("only scenario"), max_length=50, blank=True)
     level = models.PositiveSmallIntegerField(_("only level"), null=True, blank=True)
-    review = models.BooleanField(_("everything reviewed"), default=False)
+    review = models.BooleanField(_("review everything"), default=False)
     forced = models.BooleanField(_("forced"), default=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -29,7 +29,7 @@ class RunResult:
         return _(
             "Run #%(id)s of %(date)s: %(proposals)d proposal(s), %(skipped)d already "
             "actioned that day; %(done)d sent, %(failed)d failed, %(review)d awaiting review, "
-            "%(waiting)d waiting for their channel."
+            "%(waiting)d waiting for a channel not yet available."
         ) % {
             "id": self.run.pk,
             "date": self.run.as_of.isoformat(),

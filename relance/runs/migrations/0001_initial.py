@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('as_of', models.DateField(verbose_name='date')),
                 ('scenario_code', models.CharField(blank=True, max_length=50, verbose_name='only scenario')),
                 ('level', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='only level')),
-                ('review', models.BooleanField(default=False, verbose_name='everything reviewed')),
+                ('review', models.BooleanField(default=False, verbose_name='review everything')),
                 ('forced', models.BooleanField(default=False, verbose_name='forced')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('proposals', models.PositiveIntegerField(default=0, verbose_name='proposals')),
