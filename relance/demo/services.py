@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -15,6 +16,7 @@ from relance.demo.generator import DemoSpec, customer_rows, ledger_rows
 from relance.dunning.models import Group
 from relance.dunning.services import ensure_default_scenarios
 from relance.holds.models import Dispute, Promise
+from relance.holds.services import record_promise
 from relance.ledger.importing.base import ImportReport
 from relance.ledger.importing.customers import FIELD_OF_COLUMN
 from relance.ledger.importing.service import import_file
@@ -99,6 +101,7 @@ def load_demo(spec: DemoSpec, folder: Path) -> DemoResult:
         for kind, path in zip(("customers", "invoices", "payments"), paths, strict=True)
     ]
     _add_contacts(company, spec)
+    _add_groups_and_holds(company, spec)
     ensure_demo_user()
     # The demo opens on a real day of work: reminders sent, formal notices awaiting review.
     run = run_dunning(company, RunRequest(as_of=spec.as_of))
@@ -109,6 +112,49 @@ def _vat_from_siren(siren: str) -> str:
     # The French VAT key is derived from the SIREN (CGI art. 286 ter); stdnum validates it.
     key = (12 + 3 * (int(siren) % 97)) % 97
     return f"FR{key:02d}{siren}"
+
+
+def _add_groups_and_holds(company: Company, spec: DemoSpec) -> None:
+    """A group for consumers and one for key accounts, and a promise to pay from the first
+    customer with an overdue invoice, so each feature has something to show."""
+    scenarios = {scenario.code: scenario for scenario in company.scenarios.all()}
+    Group.objects.get_or_create(
+        company=company,
+        code="particuliers",
+        defaults={
+            "name": "Particuliers",
+            "priority": 10,
+            "scenario": scenarios["b2c"],
+            "kinds": ["person"],
+        },
+    )
+    Group.objects.get_or_create(
+        company=company,
+        code="grands-comptes",
+        defaults={
+            "name": "Grands comptes et collectivités",
+            "priority": 20,
+            "scenario": scenarios["b2b"],
+            "segments": ["Grand compte", "Collectivité"],
+        },
+    )
+    overdue = (
+        Invoice.objects.filter(
+            company=company, open_amount__gt=0, due_date__lt=spec.as_of, disputed=False
+        )
+        .select_related("customer")
+        .order_by("customer__code", "due_date")
+        .first()
+    )
+    if overdue is not None:
+        record_promise(
+            overdue.customer,
+            amount=overdue.open_amount,
+            until=spec.as_of + timedelta(days=10),
+            promised_on=spec.as_of - timedelta(days=1),
+            invoices=[overdue],
+            note="Virement annoncé au téléphone par le service comptable.",
+        )
 
 
 def _add_contacts(company: Company, spec: DemoSpec) -> None:
