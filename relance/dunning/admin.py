@@ -60,9 +60,14 @@ class ScenarioAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     inlines = [LevelInline, ExclusionInline]
 
-    @admin.display(description="levels")
-    def level_count(self, scenario: Scenario) -> Any:
-        return scenario.levels.count()
+    list_select_related = ["company"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Scenario]:
+        return super().get_queryset(request).annotate(levels_total=Count("levels"))
+
+    @admin.display(description=_("levels"), ordering="levels_total")
+    def level_count(self, scenario: Any) -> Any:
+        return scenario.levels_total
 
 
 class TextListField(forms.CharField):
