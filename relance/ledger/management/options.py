@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from argparse import ArgumentTypeError
+from datetime import date
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.utils import timezone
 
 from relance.ledger.models import Company
 from relance.ledger.services.companies import CompanyNotFound, resolve_company
@@ -12,6 +15,28 @@ from relance.ledger.services.companies import CompanyNotFound, resolve_company
 
 def add_company_option(parser: CommandParser) -> None:
     parser.add_argument("--company", help="company code (default: the only company)")
+
+
+def add_as_of_option(parser: CommandParser, what: str = "the date of the run") -> None:
+    parser.add_argument(
+        "--as-of",
+        type=_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help=f"{what} (default: today)",
+    )
+
+
+def as_of_from_options(options: dict[str, Any]) -> date:
+    day: date | None = options["as_of"]
+    return day or timezone.localdate()
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 
 def company_from_options(options: dict[str, Any]) -> Company:

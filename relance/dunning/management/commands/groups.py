@@ -1,15 +1,18 @@
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
 from relance.dunning.groups import recompute_groups
 from relance.dunning.models import Group
-from relance.ledger.management.options import add_company_option, company_from_options
+from relance.ledger.management.options import (
+    add_as_of_option,
+    add_company_option,
+    as_of_from_options,
+    company_from_options,
+)
 from relance.ledger.models import Customer
 
 
@@ -17,17 +20,12 @@ class Command(BaseCommand):
     help = "Recompute which group each customer belongs to and print each group's member count."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--as-of",
-            type=date.fromisoformat,
-            default=None,
-            help="the date the rules are evaluated at (default: today)",
-        )
+        add_as_of_option(parser, "the date the rules are evaluated at")
         add_company_option(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         company = company_from_options(options)
-        as_of = options["as_of"] or timezone.localdate()
+        as_of = as_of_from_options(options)
         counts = recompute_groups(company, as_of)
         groups = {
             group.code: group

@@ -1,27 +1,25 @@
 import json
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
 from relance.dunning.planning import NoScenario, build_plan, plan_as_json
-from relance.ledger.management.options import add_company_option, company_from_options
+from relance.ledger.management.options import (
+    add_as_of_option,
+    add_company_option,
+    as_of_from_options,
+    company_from_options,
+)
 
 
 class Command(BaseCommand):
     help = "Show who would be reminded on a date, and why others are left out. Writes nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--as-of",
-            type=date.fromisoformat,
-            default=None,
-            help="the date of the run (default: today)",
-        )
+        add_as_of_option(parser)
         parser.add_argument("--format", choices=["table", "json"], default="table")
         parser.add_argument("--scenario", help="only customers following this scenario")
         parser.add_argument("--customer", help="only this customer (code)")
@@ -32,7 +30,7 @@ class Command(BaseCommand):
         try:
             result = build_plan(
                 company,
-                options["as_of"] or timezone.localdate(),
+                as_of_from_options(options),
                 scenario=options["scenario"],
                 customer=options["customer"],
             )

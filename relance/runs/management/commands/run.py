@@ -1,11 +1,14 @@
-from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from relance.dunning.planning import NoScenario
-from relance.ledger.management.options import add_company_option, company_from_options
+from relance.ledger.management.options import (
+    add_as_of_option,
+    add_company_option,
+    as_of_from_options,
+    company_from_options,
+)
 from relance.runs.services import RunRefused, RunRequest, run_dunning
 
 
@@ -16,12 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--as-of",
-            type=date.fromisoformat,
-            default=None,
-            help="date of the run (default: today)",
-        )
+        add_as_of_option(parser)
         parser.add_argument("--scenario", help="only customers following this scenario")
         parser.add_argument("--level", type=int, help="only proposals at this level")
         parser.add_argument(
@@ -35,7 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         company = company_from_options(options)
         request = RunRequest(
-            as_of=options["as_of"] or timezone.localdate(),
+            as_of=as_of_from_options(options),
             scenario=options["scenario"],
             level=options["level"],
             review=options["review"],
