@@ -12,9 +12,13 @@ from pathlib import Path
 AS_OF = date(2026, 11, 24)
 
 
-def setup_django(database_url: str) -> None:
-    """Point relance at a fresh RELANCE_HOME and the given database (default: SQLite)."""
-    os.environ["RELANCE_HOME"] = tempfile.mkdtemp(prefix="relance-bench-")
+def setup_django(database_url: str, home: str | None = None) -> str:
+    """Point relance at the given database (default: SQLite in RELANCE_HOME) and return its
+    RELANCE_HOME. Without ``home``, a fresh folder and a fresh database (PostgreSQL is flushed);
+    with it, what another benchmark process set up there."""
+    fresh = home is None
+    home = tempfile.mkdtemp(prefix="relance-bench-") if home is None else home
+    os.environ["RELANCE_HOME"] = home
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     else:
@@ -26,9 +30,11 @@ def setup_django(database_url: str) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", interactive=False, verbosity=0)
+    if fresh:
+        if connection.vendor == "postgresql":
+            call_command("flush", interactive=False, verbosity=0)
+        call_command("migrate", interactive=False, verbosity=0)
+    return home
 
 
 def demo_files(customers: int, invoices: int) -> Path:

@@ -6,6 +6,10 @@ reach its ``from_days``, and each next level once the days since the previous re
 that next level's ``from_days``; the preventive level 0 keeps its window in both modes. A
 customer's extra delay shifts every window (in sequential mode, the window of level 0 and the
 threshold of level 1, which count days overdue).
+
+The decision comes in two steps so that the daily pass can share the first among invoices:
+``level_on`` depends only on the days overdue (a million invoices have a few hundred distinct
+due dates), ``reassess`` adds what the invoice's last reminder changes.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from relance.engine.scenario import Level, Mode, Scenario
 
 
 class Assessment(NamedTuple):
-    # A NamedTuple, not a dataclass: the daily pass builds one per open invoice.
     level: Level
     days: int
     due: bool
@@ -31,9 +34,48 @@ def in_exclusion_window(scenario: Scenario, days: int, delay: int = 0) -> bool:
     return False
 
 
-def assess(
-    scenario: Scenario, item: OpenItem, as_of: date, delay: int = 0, days: int | None = None
-) -> Assessment | None:
+def level_on(scenario: Scenario, days: int, delay: int = 0) -> Level | None:
+    """The level of an invoice ``days`` overdue that was never reminded, None outside every
+    window. A never-reminded invoice is due at that level.
+
+    >>> b2c = Scenario("b2c", (Level(3, 9999, level=1), Level(10, 9999, level=2)),
+    ...                mode=Mode.SEQUENTIAL)
+    >>> level_on(b2c, 40).level, level_on(b2c, 2)
+    (1, None)
+    """
+    if scenario.mode == Mode.SEQUENTIAL:
+        first = scenario.level(1)
+        assert first is not None, "validated scenarios in sequential mode have a level 1"
+        if days >= first.from_days + delay:
+            return first
+        preventive = scenario.level(0)
+        if preventive is not None and preventive.contains(days, delay):
+            return preventive
+        return None
+    for level in scenario.levels:
+        if level.from_days + delay <= days <= level.to_days + delay:
+            return level
+    return None
+
+
+def reassess(
+    scenario: Scenario, level: Level | None, reached: int, since: int | None
+) -> tuple[Level, bool] | None:
+    """(level, due) of an invoice last reminded at level ``reached``, ``since`` days ago (None
+    when the date is unknown), given ``level``, the one ``level_on`` gives for its days.
+
+    >>> b2b = Scenario("b2b", (Level(1, 14, level=1), Level(15, 9999, level=2)))
+    >>> reassess(b2b, b2b.levels[1], 1, 10)[1], reassess(b2b, b2b.levels[1], 2, 10)[1]
+    (True, False)
+    """
+    if scenario.mode == Mode.SEQUENTIAL and reached > 0:
+        return _escalate(scenario, reached, since)
+    if level is None:
+        return None
+    return level, level.level > reached or _repeats(scenario, level, reached, since)
+
+
+def assess(scenario: Scenario, item: OpenItem, as_of: date, delay: int = 0) -> Assessment | None:
     """The item's level today and whether a reminder is due; None outside every window.
 
     >>> from decimal import Decimal
@@ -45,49 +87,33 @@ def assess(
 review=False, formal_notice=False, late_interest=False, recovery_indemnity=False), days=40, \
 due=True)
     """
-    if days is None:
-        days = (as_of - item.due_date).days
-    if scenario.mode == Mode.SEQUENTIAL:
-        return _sequential(scenario, item, as_of, days, delay)
-    for level in scenario.levels:
-        if level.from_days + delay <= days <= level.to_days + delay:
-            break
-    else:
-        return None
-    reached = item.reached_level
-    due = reached is None or level.level > reached or _repeats(scenario, item, level, as_of)
-    return Assessment(level, days, due)
+    days = (as_of - item.due_date).days
+    level = level_on(scenario, days, delay)
+    if item.reached_level is None:
+        return None if level is None else Assessment(level, days, True)
+    since = None if item.reminded_on is None else (as_of - item.reminded_on).days
+    found = reassess(scenario, level, item.reached_level, since)
+    return None if found is None else Assessment(found[0], days, found[1])
 
 
-def _repeats(scenario: Scenario, item: OpenItem, level: Level, as_of: date) -> bool:
+def _repeats(scenario: Scenario, level: Level, reached: int, since: int | None) -> bool:
     """The last level comes again every ``repeat_every_days`` after its previous reminder."""
     return (
         scenario.repeat_every_days is not None
         and level == scenario.last
-        and item.reached_level == level.level
-        and item.reminded_on is not None
-        and (as_of - item.reminded_on).days >= scenario.repeat_every_days
+        and reached == level.level
+        and since is not None
+        and since >= scenario.repeat_every_days
     )
 
 
-def _sequential(
-    scenario: Scenario, item: OpenItem, as_of: date, days: int, delay: int
-) -> Assessment | None:
-    first = scenario.level(1)
-    assert first is not None, "validated scenarios in sequential mode have a level 1"
-    preventive = scenario.level(0)
-    reached = item.reached_level
-    if reached is None or reached == 0:
-        if days >= first.from_days + delay:
-            return Assessment(first, days, True)
-        if preventive is not None and preventive.contains(days, delay):
-            return Assessment(preventive, days, reached is None)
-        return None
+def _escalate(scenario: Scenario, reached: int, since: int | None) -> tuple[Level, bool]:
+    """Sequential mode past level 0: the next level once its days since the last reminder
+    are reached, else the current one (repeated, if it is the last and the scenario says so)."""
     current = scenario.level(reached) or max(
         (level for level in scenario.levels if level.level <= reached), key=lambda lv: lv.level
     )
     following = scenario.after(reached)
-    since = (as_of - item.reminded_on).days if item.reminded_on else None
     if following is not None and since is not None and since >= following.from_days:
-        return Assessment(following, days, True)
-    return Assessment(current, days, following is None and _repeats(scenario, item, current, as_of))
+        return following, True
+    return current, following is None and _repeats(scenario, current, reached, since)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 
-from relance.engine.items import OpenItem, Party, Promise
+from relance.engine.items import OpenItem, OpenRows, Party, Promise
 from relance.engine.planner import (
     REASONS,
     Exclusion,
@@ -143,6 +144,52 @@ def test_an_item_of_a_customer_not_given_is_refused():
 
 def test_customers_without_items_are_left_out():
     assert run(parties=[party("C1"), party("C2")]) == Plan(AS_OF, (), ())
+
+
+# --- rows from a bulk loader ------------------------------------------------------------------
+
+
+def test_rows_filed_by_customer_are_planned_like_the_items_they_stand_for():
+    items = [invoice("F2", 5), invoice("F1", 40, reached=3, reminded=5), invoice("F3", 400)]
+    rows = OpenRows({"C1": [item.row() for item in items]})
+    assert plan(AS_OF, [party()], rows) == run(*items)
+    assert summary(run(*items)) == [("C1", "EUR", 3, ["F1", "F2"])]
+
+
+def test_rows_filed_under_a_customer_not_given_are_refused():
+    with pytest.raises(UnknownCustomer, match="item F1: no customer 'C9'"):
+        plan(AS_OF, [party()], OpenRows({"C9": [invoice("F1", 20).row()]}))
+
+
+def test_a_customer_filed_without_rows_is_left_out():
+    assert plan(AS_OF, [party()], OpenRows({"C1": [], "C9": []})) == Plan(AS_OF, (), ())
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_planning_pauses_the_garbage_collector_and_leaves_it_as_it_found_it(enabled):
+    seen = []
+
+    class Watching(list):
+        def __iter__(self):
+            seen.append(gc.isenabled())
+            return super().__iter__()
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        result = plan(AS_OF, [party()], Watching([invoice("F1", 20)]))
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False]
+    assert summary(result) == [("C1", "EUR", 2, ["F1"])]
+
+
+def test_the_garbage_collector_comes_back_even_when_planning_fails():
+    assert gc.isenabled()
+    with pytest.raises(UnknownCustomer):
+        run(invoice("F1", 20, customer="C9"))
+    assert gc.isenabled()
 
 
 # --- exclusions ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relance.engine.items import ZERO
+from relance.engine.items import ZERO, ItemRow, OpenRows
 from relance.engine.levels import assess
 from relance.engine.planner import REASONS, Plan, plan
 from relance.engine.scenario import Mode
@@ -73,6 +73,17 @@ def test_the_same_input_gives_the_same_plan_whatever_the_order_of_the_items(case
     shuffled = list(case.items)
     random.shuffle(shuffled)
     assert plan(AS_OF, reversed(case.parties), shuffled, list(reversed(case.promises))) == first
+
+
+@modest
+@given(cases(), st.randoms(use_true_random=False))
+def test_rows_from_a_bulk_loader_give_the_same_plan_as_the_items_in_any_order(case, random):
+    accounts: dict[str, list[ItemRow]] = {party.code: [] for party in case.parties}
+    for item in case.items:
+        accounts[item.customer].append(item.row())
+    for rows in accounts.values():
+        random.shuffle(rows)
+    assert plan(AS_OF, case.parties, OpenRows(accounts), case.promises) == plan_of(case)
 
 
 @modest
