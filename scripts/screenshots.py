@@ -6,6 +6,7 @@ Debian package chromium; no browser is downloaded)
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -40,6 +41,10 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
+    history = subprocess.run(
+        [RELANCE, "history", "--format", "json"], env=env, check=True, capture_output=True
+    )
+    reminded = json.loads(history.stdout)["entries"][0]["customer"]
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -70,12 +75,19 @@ def main() -> None:
                 "admin-invoices.png": "/admin/ledger/invoice/?open=yes&overdue=yes",
                 "admin-customers.png": "/admin/ledger/customer/?o=-6",
                 "admin-import.png": "/admin/ledger/invoice/import/",
+                "admin-review.png": "/admin/runs/action/?state__exact=proposed",
+                "admin-journal.png": "/admin/runs/journalentry/",
+                "admin-groups.png": "/admin/dunning/group/",
             }
             OUT.mkdir(parents=True, exist_ok=True)
             for name, path in shots.items():
                 page.goto(base + path)
                 page.screenshot(path=str(OUT / name))
                 print(OUT / name)
+            page.goto(f"{base}/admin/ledger/customer/?q={reminded}")
+            page.click(f"th.field-code a >> text={reminded}")
+            page.screenshot(path=str(OUT / "admin-customer-history.png"), full_page=True)
+            print(OUT / "admin-customer-history.png")
             examples = ROOT / "docs" / "examples"
             page.goto(base + "/admin/ledger/customer/import/")
             page.set_input_files("#id_file", str(examples / "customers.csv"))

@@ -145,9 +145,9 @@ class JournalInline(admin.TabularInline):
         "level",
         "channel",
         "status",
-        "invoices",
+        "invoice_numbers",
         "total_due",
-        "user",
+        "by",
         "recipient",
     ]
     fields = list(readonly_fields)
@@ -157,6 +157,14 @@ class JournalInline(admin.TabularInline):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("invoices"))
+    def invoice_numbers(self, entry: JournalEntry) -> str:
+        return ", ".join(entry.invoices)
+
+    @admin.display(description=_("user"))
+    def by(self, entry: JournalEntry) -> str:
+        return entry.user.get_username() if entry.user else str(_("system"))
 
 
 CustomerAdmin.inlines = [*CustomerAdmin.inlines, JournalInline]
