@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from relance.holds import services
@@ -211,7 +211,7 @@ class OpenFilter(admin.SimpleListFilter):
     parameter_name = "open"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("yes", _("Open")), ("no", _("Resolved"))]
+        return [("yes", pgettext_lazy("disputes", "Open")), ("no", _("Resolved"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "yes":
@@ -361,7 +361,7 @@ class CustomerDisputesMixin:
                     dispute.reason,
                     dispute.since,
                     dispute.get_source_display(),
-                    dispute.resolved_on or _("open"),
+                    dispute.resolved_on or pgettext_lazy("dispute", "open"),
                 )
                 for dispute in rows
             ),

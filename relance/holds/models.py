@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from relance.ledger.models import Company, Customer, Invoice
@@ -34,7 +35,7 @@ MANUAL_SOURCES = [choice for choice in Source.choices if choice[0] != Source.IMP
 
 
 class PromiseStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("promise", "Open")
     KEPT = "kept", _("Kept")
     BROKEN = "broken", _("Broken")
     CANCELLED = "cancelled", _("Cancelled")
