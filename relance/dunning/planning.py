@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from relance.dunning.groups import resolve_scenarios
+from relance.dunning.groups import resolve_scenarios, stored_scenarios
 from relance.dunning.models import Scenario
 from relance.dunning.open_items import load_open_items
 from relance.engine import scenario as engine_scenario
@@ -43,10 +43,21 @@ def load_scenarios(company: Company) -> tuple[dict[str, engine_scenario.Scenario
 
 
 def build_plan(
-    company: Company, as_of: date, *, scenario: str | None = None, customer: str | None = None
+    company: Company,
+    as_of: date,
+    *,
+    scenario: str | None = None,
+    customer: str | None = None,
+    stored_groups: bool = False,
 ) -> Plan:
+    """Plan ``as_of``. ``stored_groups``: take group membership as the last recompute stored
+    it (a run recomputes it first) rather than evaluating the rules again."""
     scenarios, default = load_scenarios(company)
-    resolved = resolve_scenarios(company, as_of, set(scenarios), default)
+    resolved = (
+        stored_scenarios(company, set(scenarios), default)
+        if stored_groups
+        else resolve_scenarios(company, as_of, set(scenarios), default)
+    )
     customers = Customer.objects.filter(company=company)
     if customer:
         customers = customers.filter(code=customer)

@@ -8,7 +8,6 @@ did what and when.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from relance.ledger.models import Company, Customer, Invoice
-from relance.ledger.models.fields import currency, money
+from relance.ledger.models.fields import acting_user, currency, money
 
 
 class Source(models.TextChoices):
@@ -75,14 +74,7 @@ class Promise(models.Model):
     until = models.DateField(
         _("until"), help_text=_("The invoices are not reminded until this day, included.")
     )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = acting_user(_("recorded by"))
     source = models.CharField(
         _("source"), max_length=10, choices=MANUAL_SOURCES, default=Source.PHONE
     )
@@ -91,14 +83,7 @@ class Promise(models.Model):
         _("status"), max_length=10, choices=PromiseStatus.choices, default=PromiseStatus.OPEN
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("closed by"),
-    )
+    closed_by = acting_user(_("closed by"))
     closing_note = models.TextField(_("closing note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = _history()
@@ -147,26 +132,12 @@ class Dispute(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     since = models.DateField(_("disputed since"), default=timezone.localdate)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("opened by"),
-    )
+    opened_by = acting_user(_("opened by"))
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.PHONE
     )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("resolved by"),
-    )
+    resolved_by = acting_user(_("resolved by"))
     resolution_note = models.TextField(_("resolution note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = _history()

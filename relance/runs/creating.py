@@ -63,7 +63,7 @@ def create_run(company: Company, request: RunRequest, user: User | None = None) 
             )
         close_due_promises(company, request.as_of)
         recompute_groups(company, request.as_of)
-        plan = build_plan(company, request.as_of, scenario=request.scenario)
+        plan = build_plan(company, request.as_of, scenario=request.scenario, stored_groups=True)
         proposals = [
             proposal
             for proposal in plan.proposals
@@ -90,7 +90,7 @@ def create_run(company: Company, request: RunRequest, user: User | None = None) 
 def _new_actions(
     company: Company, run: Run, proposals: list[Proposal], review: bool
 ) -> list[Action]:
-    ids = dict(Customer.objects.filter(company=company).values_list("code", "id"))
+    ids = _customer_ids(company, [proposal.customer for proposal in proposals])
     done_today = set(
         Action.objects.filter(company=company, as_of=run.as_of).values_list(
             "customer_id", "currency", "level", "channel"
@@ -130,6 +130,18 @@ def _new_actions(
                 )
             )
     return actions
+
+
+def _customer_ids(company: Company, codes: list[str]) -> dict[str, int]:
+    """The ids of the proposed customers only: a company may have far more customers."""
+    ids: dict[str, int] = {}
+    for start in range(0, len(codes), 5000):
+        ids.update(
+            Customer.objects.filter(company=company, code__in=codes[start : start + 5000])
+            .order_by()
+            .values_list("code", "id")
+        )
+    return ids
 
 
 def _supersede(company: Company, run: Run, actions: list[Action]) -> None:

@@ -116,15 +116,14 @@ def _body(action: Action, customer: Customer, language: str) -> str:
 
 def _row(invoice: dict[str, Any], currency: str, language: str) -> tuple[str, str, str, str]:
     days = int(invoice["days_overdue"])
+    due = format_date(date.fromisoformat(invoice["due_date"]), "short", locale=language)
     if days > 0:
-        delay = ngettext("%(days)d day late", "%(days)d days late", days) % {"days": days}
+        status = ngettext("%(days)d day late", "%(days)d days late", days) % {"days": days}
     else:
-        delay = _("due %(date)s") % {
-            "date": format_date(date.fromisoformat(invoice["due_date"]), "short", locale=language)
-        }
+        status = _("due %(date)s") % {"date": due}
     return (
         invoice["number"],
-        format_date(date.fromisoformat(invoice["due_date"]), "short", locale=language),
-        delay,
+        due,
+        status,
         format_currency(Decimal(invoice["open_amount"]), currency, locale=language),
     )

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from relance.ledger.models import Company, Invoice
 from relance.ledger.services.markers import refresh_markers
-from relance.runs.email import compose, recipients
+from relance.runs.email import compose
 from relance.runs.models import Action, ActionState, JournalEntry, JournalStatus, Run
 
 BATCH_SIZE = 100
@@ -101,9 +101,11 @@ def _execute_batch(
         .prefetch_related("customer__contacts")
         .order_by("customer__code", "currency", "channel")
     )
+    sent_to: dict[int, str] = {}
     for action in actions:
         message = compose(action, action.customer)
         action.message_id = message.extra_headers["Message-ID"]
+        sent_to[action.pk] = ", ".join(message.to)
         if not message.to:
             action.state, action.error = ActionState.FAILED, "no e-mail address"
             continue
@@ -116,11 +118,17 @@ def _execute_batch(
             action.state = ActionState.DONE
         else:
             action.state, action.error = ActionState.FAILED, "the backend sent nothing"
-    _record(run, actions, user, outcome)
+    _record(run, actions, sent_to, user, outcome)
 
 
 @transaction.atomic
-def _record(run: Run, actions: list[Action], user: User | None, outcome: Outcome) -> None:
+def _record(
+    run: Run,
+    actions: list[Action],
+    sent_to: dict[int, str],
+    user: User | None,
+    outcome: Outcome,
+) -> None:
     now = timezone.now()
     for action in actions:
         action.executed_at = now
@@ -130,14 +138,14 @@ def _record(run: Run, actions: list[Action], user: User | None, outcome: Outcome
             outcome.failed += 1
             outcome.errors.append(f"{action.customer.code}: {action.error}")
     Action.objects.bulk_update(actions, ["state", "executed_at", "error", "message_id"])
-    JournalEntry.objects.bulk_create(_journal(run, actions, user, now), batch_size=500)
+    JournalEntry.objects.bulk_create(_journal(run, actions, sent_to, user, now), batch_size=500)
     done = [action for action in actions if action.state == ActionState.DONE]
     if done:
         _raise_levels(run.company, run.as_of, done)
 
 
 def _journal(
-    run: Run, actions: list[Action], user: User | None, now: datetime
+    run: Run, actions: list[Action], sent_to: dict[int, str], user: User | None, now: datetime
 ) -> Iterable[JournalEntry]:
     company = run.company
     retain_until = years_after(run.as_of, company.retention_years)
@@ -156,7 +164,7 @@ def _journal(
             status=JournalStatus.SENT if action.state == ActionState.DONE else JournalStatus.FAILED,
             invoices=[invoice["number"] for invoice in action.invoices],
             total_due=action.total_due,
-            recipient=", ".join(recipients(action.customer)),
+            recipient=sent_to[action.pk],
             message_id=action.message_id,
             detail=action.error,
             legal_basis=company.legal_basis,

@@ -7,13 +7,12 @@ actions write journal entries, which are what the customer card and ``relance hi
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relance.ledger.models import Company, Customer
 from relance.ledger.models.company import LegalBasis
-from relance.ledger.models.fields import currency, money
+from relance.ledger.models.fields import acting_user, currency, money
 
 
 class Run(models.Model):
@@ -25,14 +24,7 @@ class Run(models.Model):
     level = models.PositiveSmallIntegerField(_("only level"), null=True, blank=True)
     review = models.BooleanField(_("review everything"), default=False)
     forced = models.BooleanField(_("forced"), default=False)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
+    started_by = acting_user(_("started by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     proposals = models.PositiveIntegerField(_("proposals"), default=0)
     skipped = models.PositiveIntegerField(
@@ -88,14 +80,7 @@ class Action(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=ActionState.choices, default=ActionState.PROPOSED
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = acting_user(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     removed_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
     # Set, and committed, before the message leaves: an action found claimed but not done was
@@ -158,15 +143,7 @@ class JournalEntry(models.Model):
     )
     date = models.DateField(_("date"))
     at = models.DateTimeField(_("recorded at"))
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("user"),
-        help_text=_("Empty when the system acted on its own."),
-    )
+    user = acting_user(_("user"), help_text=_("Empty when the system acted on its own."))
     currency = currency()
     level = models.PositiveSmallIntegerField(_("level"))
     channel = models.CharField(_("channel"), max_length=10)

@@ -15,6 +15,7 @@ from relance.dunning.groups import (
     group_rules,
     recompute_groups,
     resolve_scenarios,
+    stored_scenarios,
 )
 from relance.dunning.models import Group, GroupMembership, Scenario
 from relance.dunning.services import ensure_default_scenarios
@@ -172,6 +173,27 @@ def test_a_customer_own_scenario_wins_over_groups_unless_it_does_not_exist(acme)
     resolved = resolve_scenarios(acme, TODAY, SCENARIOS, "b2b")
     assert resolved[own.pk] == ("b2b", "customer")
     assert resolved[unknown.pk] == ("b2c", "group:everyone")
+
+
+def test_the_stored_membership_resolves_as_the_rules_do_once_recomputed(acme):
+    group(acme, "late", scenario="b2c", priority=20, min_oldest_overdue_days=60)
+    group(acme, "people", scenario="b2c", priority=10, kinds=["person"])
+    customer(acme, "C1", kind="person")
+    customer(acme, "C2", kind="person", scenario_code="b2b")
+    customer(acme, "C3", scenario_code="gone")
+    invoice(customer(acme, "C4"), "F1", due_days_ago=61)
+    customer(acme, "C5")
+    recompute_groups(acme, TODAY)
+    expected = resolve_scenarios(acme, TODAY, SCENARIOS, "b2b")
+    assert {source for _code, source in expected.values()} == {
+        "group:people",
+        "group:late",
+        "customer",
+        "default",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert stored_scenarios(acme, SCENARIOS, "b2b") == expected
+    assert len(queries) == 1
 
 
 def test_a_group_whose_scenario_is_not_offered_is_skipped(acme):

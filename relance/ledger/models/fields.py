@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,19 @@ def money(verbose_name: Any, **kwargs: Any) -> models.DecimalField[Any, Any]:
     """Amount in a currency's unit, two decimal places, up to a trillion."""
     kwargs.setdefault("default", ZERO)
     return models.DecimalField(verbose_name, max_digits=15, decimal_places=2, **kwargs)
+
+
+def acting_user(verbose_name: Any, **kwargs: Any) -> models.ForeignKey[Any, Any]:
+    """The user who did something; empty when the system acted, kept when the user goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        **kwargs,
+    )
 
 
 def currency(**kwargs: Any) -> models.CharField[Any, Any]:
