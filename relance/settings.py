@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "relance.holds",
     "simple_history",
     "relance.runs",
+    "relance.content",
     "relance.demo",
 ]
 

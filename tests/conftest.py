@@ -14,6 +14,7 @@ from relance.ledger.importing.base import ImportReport
 from relance.ledger.importing.service import import_file
 from relance.ledger.models import Company, Invoice, Payment
 from relance.ledger.services.companies import ensure_company
+from tests.smtp import smtp_server  # noqa: F401  (a fixture for every e-mail test)
 
 TODAY = date(2026, 11, 24)
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.text import slugify
 from faker import Faker
 
+from relance.content.services import ensure_default_templates
 from relance.demo.generator import DemoSpec, customer_rows, ledger_rows
 from relance.dunning.models import Group
 from relance.dunning.services import ensure_default_scenarios
@@ -93,8 +95,12 @@ def load_demo(spec: DemoSpec, folder: Path) -> DemoResult:
         sender_name="Service recouvrement – Ateliers Mercier",
         sender_email="recouvrement@ateliers-mercier.example",
         sender_address="Ateliers Mercier SAS\n14 quai Saint-Antoine\n69002 Lyon",
+        phone="+33478000000",
+        website="https://www.ateliers-mercier.example",
+        payment_link="https://pay.ateliers-mercier.example/?ref={reference}&amount={amount}",
     )
     ensure_default_scenarios(company)
+    ensure_default_templates(company)
     paths = write_demo_files(spec, folder)
     reports = [
         import_file(company, kind, path, today=spec.as_of)
@@ -103,6 +109,7 @@ def load_demo(spec: DemoSpec, folder: Path) -> DemoResult:
     _add_contacts(company, spec)
     _add_groups_and_holds(company, spec)
     ensure_demo_user()
+    _add_signatories(company)
     # The demo opens on a real day of work: reminders sent, formal notices awaiting review.
     run = run_dunning(company, RunRequest(as_of=spec.as_of))
     return DemoResult(company, reports, folder, run)
@@ -172,11 +179,43 @@ def _add_contacts(company: Company, spec: DemoSpec) -> None:
                     customer=customer,
                     name=f"{first} {last}",
                     role=role,
-                    email=f"{first}.{last}@{domain}".lower().replace(" ", ""),
+                    # ASCII local parts: an SMTP server without SMTPUTF8 refuses the others.
+                    email=f"{slugify(first)}.{slugify(last)}@{domain}",
                     receives_reminders=role == ContactRole.BILLING,
                 )
             )
     Contact.objects.bulk_create(contacts)
+
+
+# Who signs the demo's reminders: the account manager (each customer's collector) at the
+# first levels, the head of accounts, then the legal department for formal notices.
+SIGNATORIES = {
+    "collector": ("camille.roux", "Camille", "Roux"),
+    "head_of_accounts": ("helene.martin", "Hélène", "Martin"),
+    "legal_department": ("sophie.garnier", "Sophie", "Garnier"),
+}
+
+
+def _add_signatories(company: Company) -> None:
+    user_model = get_user_model()
+    users = {}
+    for role, (username, first, last) in SIGNATORIES.items():
+        user, created = user_model.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@ateliers-mercier.example",
+            },
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+        users[role] = user
+    company.head_of_accounts = users["head_of_accounts"]
+    company.legal_department = users["legal_department"]
+    company.save(update_fields=["head_of_accounts", "legal_department"])
+    Customer.objects.filter(company=company, collector=None).update(collector=users["collector"])
 
 
 def ensure_demo_user() -> None:

@@ -57,6 +57,22 @@ class Scenario(models.Model):
         help_text=_("Used for customers that neither name a scenario nor match a group."),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
+    late_interest_rate = models.DecimalField(
+        _("late-payment interest rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Overrides the company's rate for this scenario's customers; blank: none."),
+    )
+    recovery_indemnity = models.DecimalField(
+        _("fixed recovery indemnity per invoice"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Overrides the company's indemnity for this scenario; blank: no override."),
+    )
 
     class Meta:
         verbose_name = _("scenario")
@@ -68,6 +84,20 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        # Imported here: the content app's models depend on this one.
+        from relance.content.penalties import contractual_rate_error
+
+        errors: dict[str, ValidationError] = {}
+        if self.late_interest_rate is not None:
+            problem = contractual_rate_error(self.late_interest_rate)
+            if problem:
+                errors["late_interest_rate"] = ValidationError(problem)
+        if self.recovery_indemnity is not None and self.recovery_indemnity < 0:
+            errors["recovery_indemnity"] = ValidationError(_("The indemnity cannot be negative."))
+        if errors:
+            raise ValidationError(errors)
 
     def to_engine(self) -> engine.Scenario:
         return engine.Scenario(

@@ -8,7 +8,7 @@ default. Promises to pay still standing on the date hold their invoices.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,7 +20,8 @@ from relance.dunning.models import Scenario
 from relance.dunning.open_items import load_open_items
 from relance.engine import scenario as engine_scenario
 from relance.engine.items import Party
-from relance.engine.planner import Plan, plan
+from relance.engine.penalties import Penalty
+from relance.engine.planner import Plan, ProposedItem, plan
 from relance.holds.services import active_promises
 from relance.ledger.models import Company, Contact, Customer, Payment
 
@@ -147,8 +148,11 @@ def _unapplied_credits(company: Company) -> dict[int, dict[str, Decimal]]:
     return credits
 
 
-def plan_as_json(result: Plan) -> dict[str, Any]:
-    """DESIGN.md section 5: amounts as decimal strings, sorted by customer then currency."""
+def plan_as_json(result: Plan, penalties: Mapping[str, Penalty] | None = None) -> dict[str, Any]:
+    """DESIGN.md section 5: amounts as decimal strings, sorted by customer then currency.
+    ``penalties`` (``relance.content.penalties.plan_penalties``), by invoice number, adds
+    ``interest`` and ``indemnity`` to the invoices whose proposal's level charges them."""
+    invoices_json = _invoices_json if not penalties else _charging_json(penalties)
     return {
         "as_of": result.as_of.isoformat(),
         "proposals": [
@@ -159,16 +163,7 @@ def plan_as_json(result: Plan) -> dict[str, Any]:
                 "channels": list(proposal.channels),
                 "total_due": str(proposal.total_due.quantize(CENT)),
                 "currency": proposal.currency,
-                "invoices": [
-                    {
-                        "number": item.number,
-                        "due_date": item.due_date.isoformat(),
-                        "days_overdue": item.days_overdue,
-                        "level": item.level,
-                        "open_amount": str(item.open_amount.quantize(CENT)),
-                    }
-                    for item in proposal.items
-                ],
+                "invoices": invoices_json(proposal.items),
             }
             for proposal in result.proposals
         ],
@@ -181,3 +176,34 @@ def plan_as_json(result: Plan) -> dict[str, Any]:
             for exclusion in result.excluded
         ],
     }
+
+
+def _invoices_json(items: Iterable[ProposedItem]) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": item.number,
+            "due_date": item.due_date.isoformat(),
+            "days_overdue": item.days_overdue,
+            "level": item.level,
+            "open_amount": str(item.open_amount.quantize(CENT)),
+        }
+        for item in items
+    ]
+
+
+def _charging_json(
+    penalties: Mapping[str, Penalty],
+) -> Callable[[Iterable[ProposedItem]], list[dict[str, Any]]]:
+    def invoices_json(items: Iterable[ProposedItem]) -> list[dict[str, Any]]:
+        rows = _invoices_json(items)
+        for row in rows:
+            penalty = penalties.get(row["number"])
+            if penalty is None:
+                continue
+            if penalty.interest is not None:
+                row["interest"] = str(penalty.interest.quantize(CENT))
+            if penalty.indemnity is not None:
+                row["indemnity"] = str(penalty.indemnity.quantize(CENT))
+        return rows
+
+    return invoices_json

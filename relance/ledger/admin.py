@@ -4,6 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -98,7 +99,8 @@ class CompanyAdmin(admin.ModelAdmin):
             _("Address"),
             {"fields": ["address_line1", "address_line2", "postal_code", "city", "country"]},
         ),
-        (_("Bank details"), {"fields": ["iban", "bic"]}),
+        (_("Contact"), {"fields": ["phone", "website"]}),
+        (_("Payment details"), {"fields": ["iban", "bic", "payment_link"]}),
         (
             _("Reminders"),
             {
@@ -108,10 +110,17 @@ class CompanyAdmin(admin.ModelAdmin):
                     "sender_name",
                     "sender_email",
                     "sender_address",
+                    "head_of_accounts",
+                    "legal_department",
                 ]
             },
         ),
+        (_("Penalties"), {"fields": ["late_interest_rate", "recovery_indemnity"]}),
+        (_("Dunning journal (GDPR)"), {"fields": ["legal_basis", "retention_years"]}),
     ]
+    autocomplete_fields = ["head_of_accounts", "legal_department"]
+    # A website typed without a scheme is https (Django 6's default, asked for now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ContactInline(admin.TabularInline):

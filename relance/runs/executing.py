@@ -5,8 +5,8 @@ before any message leaves, and its results are written in one transaction after.
 found claimed but not done was interrupted mid-send: it is reported, never sent again
 automatically.
 
-Until the delivery issue brings SMS, letters and phone tasks, only e-mail actions execute;
-actions on other channels stay approved, waiting for their channel.
+E-mails are sent one by one over one connection; letters are laid out in one batch PDF. Until
+the delivery issue brings SMS and phone tasks, those actions stay approved, waiting.
 """
 
 from __future__ import annotations
@@ -24,13 +24,18 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from relance.channels.email.prepare import prepare
+from relance.channels.letter.render import LetterItem, render_batch
+from relance.content.loading import reminders_for_actions
+from relance.content.rendering import MissingTemplate, TemplateSet
+from relance.content.sandbox import RenderError
 from relance.ledger.models import Company, Invoice
 from relance.ledger.services.markers import refresh_markers
-from relance.runs.email import compose
+from relance.runs.documents import keep
 from relance.runs.models import Action, ActionState, JournalEntry, JournalStatus, Run
 
 BATCH_SIZE = 100
-EXECUTABLE_CHANNELS = frozenset({"email"})
+EXECUTABLE_CHANNELS = frozenset({"email", "letter"})
 
 
 @dataclass
@@ -62,48 +67,110 @@ def execute(run: Run, user: User | None = None) -> Outcome:
     pending = Action.objects.filter(run=run, state=ActionState.APPROVED, claimed_at=None)
     outcome.waiting = pending.exclude(channel__in=EXECUTABLE_CHANNELS).count()
     ids = list(
-        pending.filter(channel__in=EXECUTABLE_CHANNELS)
-        .order_by("customer__code", "currency", "channel")
+        pending.filter(channel="email")
+        .order_by("customer__code", "currency")
         .values_list("pk", flat=True)
     )
-    if not ids:
-        return outcome
+    letters = list(
+        pending.filter(channel="letter")
+        .order_by("customer__code", "currency")
+        .values_list("pk", flat=True)
+    )
+    company = run.company
+    templates = TemplateSet(company.pk, company.default_language)
+    if ids:
+        connection = get_connection()
+        with contextlib.suppress(OSError):
+            # On failure each send retries the connection and records the error on its action.
+            connection.open()
+        try:
+            for start in range(0, len(ids), BATCH_SIZE):
+                batch = ids[start : start + BATCH_SIZE]
+                _execute_batch(run, batch, templates, connection, user, outcome)
+        finally:
+            connection.close()
+    if letters:
+        _execute_letters(run, letters, templates, user, outcome)
+    return outcome
+    company = run.company
+    templates = TemplateSet(company.pk, company.default_language)
     connection = get_connection()
     with contextlib.suppress(OSError):
         # On failure each send retries the connection and records the error on its action.
         connection.open()
     try:
         for start in range(0, len(ids), BATCH_SIZE):
-            _execute_batch(run, ids[start : start + BATCH_SIZE], connection, user, outcome)
+            batch = ids[start : start + BATCH_SIZE]
+            _execute_batch(run, batch, templates, connection, user, outcome)
     finally:
         connection.close()
     return outcome
 
 
-def _execute_batch(
-    run: Run,
-    ids: list[int],
-    connection: BaseEmailBackend,
-    user: User | None,
-    outcome: Outcome,
-) -> None:
-    now = timezone.now()
+def _claim(ids: list[int]) -> list[Action]:
     with transaction.atomic():
         claimed = list(
             Action.objects.filter(
                 pk__in=ids, state=ActionState.APPROVED, claimed_at=None
             ).values_list("pk", flat=True)
         )
-        Action.objects.filter(pk__in=claimed).update(claimed_at=now)
-    actions = list(
+        Action.objects.filter(pk__in=claimed).update(claimed_at=timezone.now())
+    return list(
         Action.objects.filter(pk__in=claimed)
-        .select_related("customer__company")
+        .select_related("customer__company", "customer__collector")
         .prefetch_related("customer__contacts")
         .order_by("customer__code", "currency", "channel")
     )
+
+
+def _execute_letters(
+    run: Run, ids: list[int], templates: TemplateSet, user: User | None, outcome: Outcome
+) -> None:
+    """Every letter of the run in one print-ready PDF, and each letter kept on its own with
+    its journal entry. The journal says "printed": posting is the collector's step."""
+    actions = _claim(ids)
+    items, rendered = [], []
+    for action, reminder in zip(actions, reminders_for_actions(run.company, actions), strict=True):
+        try:
+            template = templates.find("letter", reminder.level, reminder.language)
+            items.append(LetterItem.of(template, reminder))
+            rendered.append(action)
+        except (MissingTemplate, RenderError) as exc:
+            action.state, action.error = ActionState.FAILED, str(exc)
+    documents: dict[int, str] = {}
+    try:
+        batch = render_batch(items)
+    except Exception as exc:  # a layout failure fails the letters, not the run
+        for action in rendered:
+            action.state, action.error = ActionState.FAILED, f"{type(exc).__name__}: {exc}"
+    else:
+        if batch.letters:
+            run.print_batch.name = keep(run, "letters", "pdf", batch.pdf)
+            run.save(update_fields=["print_batch"])
+        for action, letter in zip(rendered, batch.letters, strict=True):
+            action.state = ActionState.DONE
+            documents[action.pk] = keep(run, letter.key, "pdf", letter.pdf)
+    addresses = {action.pk: action.customer.name for action in actions}
+    _record(run, actions, addresses, user, outcome, documents)
+
+
+def _execute_batch(
+    run: Run,
+    ids: list[int],
+    templates: TemplateSet,
+    connection: BaseEmailBackend,
+    user: User | None,
+    outcome: Outcome,
+) -> None:
+    actions = _claim(ids)
     sent_to: dict[int, str] = {}
-    for action in actions:
-        message = compose(action, action.customer)
+    documents: dict[int, str] = {}
+    for action, prepared in zip(actions, prepare(run.company, actions, templates), strict=True):
+        message = prepared.message
+        if message is None:
+            action.state, action.error = ActionState.FAILED, prepared.error
+            sent_to[action.pk] = ", ".join(prepared.reminder.recipients)
+            continue
         action.message_id = message.extra_headers["Message-ID"]
         sent_to[action.pk] = ", ".join(message.to)
         if not message.to:
@@ -116,9 +183,12 @@ def _execute_batch(
             continue
         if sent:
             action.state = ActionState.DONE
+            documents[action.pk] = keep(
+                run, prepared.reminder.key, "eml", message.message().as_bytes()
+            )
         else:
             action.state, action.error = ActionState.FAILED, "the backend sent nothing"
-    _record(run, actions, sent_to, user, outcome)
+    _record(run, actions, sent_to, user, outcome, documents)
 
 
 @transaction.atomic
@@ -128,6 +198,7 @@ def _record(
     sent_to: dict[int, str],
     user: User | None,
     outcome: Outcome,
+    documents: dict[int, str],
 ) -> None:
     now = timezone.now()
     for action in actions:
@@ -138,14 +209,20 @@ def _record(
             outcome.failed += 1
             outcome.errors.append(f"{action.customer.code}: {action.error}")
     Action.objects.bulk_update(actions, ["state", "executed_at", "error", "message_id"])
-    JournalEntry.objects.bulk_create(_journal(run, actions, sent_to, user, now), batch_size=500)
+    entries = _journal(run, actions, sent_to, user, now, documents)
+    JournalEntry.objects.bulk_create(entries, batch_size=500)
     done = [action for action in actions if action.state == ActionState.DONE]
     if done:
         _raise_levels(run.company, run.as_of, done)
 
 
 def _journal(
-    run: Run, actions: list[Action], sent_to: dict[int, str], user: User | None, now: datetime
+    run: Run,
+    actions: list[Action],
+    sent_to: dict[int, str],
+    user: User | None,
+    now: datetime,
+    documents: dict[int, str],
 ) -> Iterable[JournalEntry]:
     company = run.company
     retain_until = years_after(run.as_of, company.retention_years)
@@ -161,15 +238,22 @@ def _journal(
             currency=action.currency,
             level=action.level,
             channel=action.channel,
-            status=JournalStatus.SENT if action.state == ActionState.DONE else JournalStatus.FAILED,
+            status=_status(action),
             invoices=[invoice["number"] for invoice in action.invoices],
             total_due=action.total_due,
             recipient=sent_to[action.pk],
             message_id=action.message_id,
             detail=action.error,
+            document=documents.get(action.pk, ""),
             legal_basis=company.legal_basis,
             retain_until=retain_until,
         )
+
+
+def _status(action: Action) -> str:
+    if action.state != ActionState.DONE:
+        return JournalStatus.FAILED
+    return JournalStatus.PRINTED if action.channel == "letter" else JournalStatus.SENT
 
 
 def _raise_levels(company: Company, as_of: date, actions: list[Action]) -> None:

@@ -27,6 +27,8 @@ class Run(models.Model):
     started_by = acting_user(_("started by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     proposals = models.PositiveIntegerField(_("proposals"), default=0)
+    # All the run's letters in one print-ready PDF, one letter per customer.
+    print_batch = models.FileField(_("letters to print"), upload_to="letters/%Y/%m/", blank=True)
     skipped = models.PositiveIntegerField(
         _("already actioned"),
         default=0,
@@ -114,6 +116,7 @@ class Action(models.Model):
 
 class JournalStatus(models.TextChoices):
     SENT = "sent", _("Sent")
+    PRINTED = "printed", _("Printed, to post")
     FAILED = "failed", _("Failed")
     REMOVED = "removed", _("Removed")
 
@@ -153,6 +156,8 @@ class JournalEntry(models.Model):
     recipient = models.CharField(_("recipient"), max_length=500, blank=True)
     message_id = models.CharField(_("message id"), max_length=250, blank=True)
     detail = models.TextField(_("detail"), blank=True)
+    # Exactly what left: the .eml of an e-mail, the PDF of a letter.
+    document = models.FileField(_("document"), upload_to="journal/%Y/%m/", blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
     retain_until = models.DateField(_("retain until"))
 

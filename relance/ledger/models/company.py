@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,55 @@ class Company(PostalAddress):
     sender_name = models.CharField(_("sender name"), max_length=200, blank=True)
     sender_email = models.EmailField(_("sender e-mail"), blank=True)
     sender_address = models.TextField(_("sender postal address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    # Who signs the reminders of each tone: the level's template names a role, and the role
+    # maps to a person here (the account manager is the customer's collector).
+    head_of_accounts = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("head of accounts"),
+    )
+    legal_department = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal department"),
+    )
+    payment_link = models.CharField(
+        _("payment link"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Optional URL to pay online; {amount}, {currency}, {reference} and {customer} are "
+            "replaced in each reminder."
+        ),
+    )
+    # French penalties (Code de commerce L441-10): blank rate = ECB refinancing rate + 10
+    # points, from the dated rate table.
+    late_interest_rate = models.DecimalField(
+        _("contractual late-payment interest rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Blank: the ECB refinancing rate + 10 points. It may not be below three times the "
+            "legal interest rate."
+        ),
+    )
+    recovery_indemnity = models.DecimalField(
+        _("fixed recovery indemnity per invoice"),
+        max_digits=15,
+        decimal_places=2,
+        default=Decimal("40.00"),
+        help_text=_("Charged to business customers only, never to consumers."),
+    )
     # GDPR: every journal entry records why it may be kept and until when.
     legal_basis = models.CharField(
         _("legal basis of the dunning journal"),
@@ -73,8 +124,20 @@ class Company(PostalAddress):
             raise ValidationError(errors)
 
     def clean(self) -> None:
+        # Imported here: the content app's models depend on this one.
+        from relance.content.penalties import contractual_rate_error
+
+        errors: dict[str, ValidationError] = {}
         if self.siren and self.siret and not self.siret.startswith(self.siren):
-            raise ValidationError({"siret": _("The SIRET must start with the company's SIREN.")})
+            errors["siret"] = ValidationError(_("The SIRET must start with the company's SIREN."))
+        if self.late_interest_rate is not None:
+            problem = contractual_rate_error(self.late_interest_rate)
+            if problem:
+                errors["late_interest_rate"] = ValidationError(problem)
+        if self.recovery_indemnity is not None and self.recovery_indemnity < 0:
+            errors["recovery_indemnity"] = ValidationError(_("The indemnity cannot be negative."))
+        if errors:
+            raise ValidationError(errors)
 
 
 NORMALIZERS = {

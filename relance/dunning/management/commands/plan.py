@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
+from relance.content.penalties import plan_penalties
 from relance.dunning.planning import NoScenario, build_plan, plan_as_json
+from relance.engine.penalties import InvalidRateTable, MissingRate
 from relance.ledger.management.options import (
     add_as_of_option,
     add_company_option,
@@ -37,7 +39,12 @@ class Command(BaseCommand):
         except NoScenario as exc:
             raise CommandError(str(exc)) from exc
         if options["format"] == "json":
-            self.stdout.write(json.dumps(plan_as_json(result), indent=2, ensure_ascii=False))
+            try:
+                penalties = plan_penalties(company, result)
+            except (MissingRate, InvalidRateTable) as exc:
+                raise CommandError(str(exc)) from exc
+            document = plan_as_json(result, penalties)
+            self.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
             return
         console = Console(file=self.stdout, width=120)  # type: ignore[arg-type]
         table = Table(title=_("Reminders proposed on %(date)s") % {"date": result.as_of})

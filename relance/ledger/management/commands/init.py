@@ -40,3 +40,8 @@ class Command(BaseCommand):
             self.stdout.write(_("company %(code)s (%(name)s) already exists, unchanged") % names)
         if ensure_default_scenarios(company):
             self.stdout.write(_("default scenarios loaded: b2b (company default), b2c"))
+        from relance.content.services import ensure_default_templates
+
+        added = ensure_default_templates(company)
+        if added:
+            self.stdout.write(_("%(count)d reminder templates loaded") % {"count": added})

@@ -1,0 +1,1 @@
+"""Postal letters: A4 PDF reminders, rendered for a whole run in one pass."""
