@@ -17,7 +17,7 @@ from relance.content.models import PenaltyRate, Template
 from relance.content.services import template_errors
 
 
-class TemplateForm(forms.ModelForm):  # type: ignore[type-arg]
+class TemplateForm(forms.ModelForm):
     class Meta:
         model = Template
         fields = [
@@ -51,7 +51,7 @@ class TemplateForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 @admin.register(Template)
-class TemplateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class TemplateAdmin(admin.ModelAdmin):
     form = TemplateForm
     change_form_template = "admin/content/template/change_form.html"
     list_display = ["__str__", "company", "channel", "level", "language", "subject", "updated_at"]
@@ -119,6 +119,6 @@ _PREVIEW_FIELDS = (
 
 
 @admin.register(PenaltyRate)
-class PenaltyRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PenaltyRateAdmin(admin.ModelAdmin):
     list_display = ["valid_from", "ecb_rate", "legal_rate", "source"]
     ordering = ["-valid_from"]

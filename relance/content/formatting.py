@@ -14,9 +14,8 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, get_currency_precision, get_currency_symbol
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from relance.content.reminder import ReminderInvoice
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -103,3 +104,10 @@ class PenaltyRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.valid_from}: ECB {self.ecb_rate} %, legal {self.legal_rate} %"
+
+    def clean(self) -> None:
+        from relance.content.penalties import valid_from_error
+
+        error = valid_from_error(self.valid_from) if self.valid_from else None
+        if error:
+            raise ValidationError({"valid_from": error})

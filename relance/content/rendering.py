@@ -14,11 +14,12 @@ from functools import lru_cache
 from typing import Any
 
 from django.utils import translation
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
+from relance.channels.sms.encoding import analyse, gsm_friendly
 from relance.content import sandbox
 from relance.content.context import level_name, template_context
 from relance.content.models import SubjectMode, Template
@@ -111,11 +112,15 @@ def render_parts(template: Template, reminder: Reminder) -> RenderedParts:
             body_html = Markup(str(body_html).replace(f"<p>{_TABLE}</p>", table))
             body_html = Markup(str(body_html).replace(_TABLE, table))
         signature_html = _paragraphs(sandbox.render(template.signature, context, html=True))
-    if template.max_length and len(body_text) > template.max_length:
-        raise sandbox.RenderError(
-            _("the message has %(length)d characters, more than the %(max)d allowed")
-            % {"length": len(body_text), "max": template.max_length}
-        )
+    if template.channel == "sms":
+        # Babel's no-break spaces and typographic quotes would switch the SMS to UCS-2.
+        body_text = gsm_friendly(body_text)
+        length = analyse(body_text).length
+        if template.max_length and length > template.max_length:
+            raise sandbox.RenderError(
+                _("the message has %(length)d characters, more than the %(max)d allowed")
+                % {"length": length, "max": template.max_length}
+            )
     return RenderedParts(
         subject, body_text, body_html, signature_text, signature_html, legal, context
     )
@@ -162,7 +167,7 @@ def html_invoice_table(context: dict[str, Any]) -> str:
 LABELS = {
     "invoice_no": gettext_lazy("Invoice no."),
     "invoice_date": gettext_lazy("Invoice date"),
-    "due_date": gettext_lazy("Due date"),
+    "due_date": pgettext_lazy("invoice table", "Due date"),
     "amount": gettext_lazy("Amount incl. tax"),
     "open": gettext_lazy("Left to pay"),
     "status": gettext_lazy("Status"),

@@ -29,6 +29,7 @@ from relance.channels.letter.render import LetterItem, render_batch
 from relance.content.loading import reminders_for_actions
 from relance.content.rendering import MissingTemplate, TemplateSet
 from relance.content.sandbox import RenderError
+from relance.engine.penalties import MissingRate
 from relance.ledger.models import Company, Invoice
 from relance.ledger.services.markers import refresh_markers
 from relance.runs.documents import keep
@@ -130,7 +131,14 @@ def _execute_letters(
     its journal entry. The journal says "printed": posting is the collector's step."""
     actions = _claim(ids)
     items, rendered = [], []
-    for action, reminder in zip(actions, reminders_for_actions(run.company, actions), strict=True):
+    addresses = {action.pk: action.customer.name for action in actions}
+    try:
+        reminders = reminders_for_actions(run.company, actions)
+    except MissingRate as exc:
+        _fail_all(actions, str(exc))
+        _record(run, actions, addresses, user, outcome, {})
+        return
+    for action, reminder in zip(actions, reminders, strict=True):
         try:
             template = templates.find("letter", reminder.level, reminder.language)
             items.append(LetterItem.of(template, reminder))
@@ -150,8 +158,12 @@ def _execute_letters(
         for action, letter in zip(rendered, batch.letters, strict=True):
             action.state = ActionState.DONE
             documents[action.pk] = keep(run, letter.key, "pdf", letter.pdf)
-    addresses = {action.pk: action.customer.name for action in actions}
     _record(run, actions, addresses, user, outcome, documents)
+
+
+def _fail_all(actions: list[Action], error: str) -> None:
+    for action in actions:
+        action.state, action.error = ActionState.FAILED, error
 
 
 def _execute_batch(
@@ -165,7 +177,13 @@ def _execute_batch(
     actions = _claim(ids)
     sent_to: dict[int, str] = {}
     documents: dict[int, str] = {}
-    for action, prepared in zip(actions, prepare(run.company, actions, templates), strict=True):
+    try:
+        batch = prepare(run.company, actions, templates)
+    except MissingRate as exc:  # the rate table lacks a half-year: say so on each action
+        _fail_all(actions, str(exc))
+        _record(run, actions, {a.pk: a.customer.email for a in actions}, user, outcome, {})
+        return
+    for action, prepared in zip(actions, batch, strict=True):
         message = prepared.message
         if message is None:
             action.state, action.error = ActionState.FAILED, prepared.error

@@ -52,7 +52,7 @@ def text_body(reminder: Reminder, parts: RenderedParts) -> str:
         context = parts.context or template_context(reminder)
         blocks = []
         if parts.legal_mention:
-            blocks.append(parts.legal_mention.upper())
+            blocks.append(parts.legal_mention)
         blocks.append(parts.body_text)
         blocks.append(_payment_text(context["payment"]))
         blocks.append(parts.signature_text)

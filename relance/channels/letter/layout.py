@@ -70,16 +70,14 @@ def stylesheet() -> Any:
     return CSS(filename=str(TEMPLATES / "print.css"), font_config=font_config())
 
 
-# WeasyPrint's image cache, shared by every render of the process: a logo is read once.
-_IMAGES: dict[str, Any] = {}
-
-
 def render(html: str) -> Any:
-    """Lay ``html`` out with the shared stylesheet: a ``weasyprint.Document``."""
+    """Lay ``html`` out with the shared stylesheet: a ``weasyprint.Document``. Images are
+    cached for one render only (a batch reads its logo once): a process-wide cache would keep
+    every QR code it ever drew."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=str(TEMPLATES)).render(
-        stylesheets=[stylesheet()], font_config=font_config(), cache=_IMAGES
+        stylesheets=[stylesheet()], font_config=font_config()
     )
 
 
@@ -134,8 +132,8 @@ def legal_footer(sender: Sender) -> list[str]:
 
 
 def recipient_lines(reminder: Reminder) -> list[str]:
-    """The postal address as La Poste reads it: at most six lines (seven abroad), the town in
-    capitals, the country last and only when it is not the sender's."""
+    """The postal address as La Poste reads it: at most six lines, the town in capitals, the
+    country last and only when it is not the sender's."""
     address = reminder.address
     lines = [address.name or reminder.customer_name]
     if reminder.contact_name and reminder.business:
@@ -147,7 +145,7 @@ def recipient_lines(reminder: Reminder) -> list[str]:
     if address.country and address.country != reminder.sender.address.country:
         country = _locale(reminder.language).territories.get(address.country, address.country)
         lines.append(country.upper())
-    return lines[:7]
+    return lines
 
 
 def place_and_date(sender: Sender, as_of: date, language: str) -> str:

@@ -183,6 +183,7 @@ def test_the_init_command_speaks_french(db):
         "base de données prête",
         "société acme (ACME SAS) créée",
         "scénarios par défaut chargés : b2b (par défaut de la société), b2c",
+        "65 modèles de relance chargés",
         "base de données prête",
         "société acme (ACME SAS) déjà existante, inchangée",
     ]
