@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import html
 import io
 from datetime import timedelta
 from decimal import Decimal
@@ -248,7 +249,7 @@ def test_the_email_speaks_the_customers_language(ledger, smtp_server):
     ]
     # (The parser above folds Babel's no-break spaces into plain ones.)
     assert rows[0][3:6] == ["1 234,50 €", "1 234,50 €", "Échue depuis 20 jours"]
-    assert "1\u202f234,50\u00a0€" in message.get_body(("html",)).get_content()
+    assert "1\u202f234,50\u00a0€" in html.unescape(message.get_body(("html",)).get_content())
     text = message.get_body(("plain",)).get_content()
     assert "Bonjour" in text
     assert "Reste à payer" in text
