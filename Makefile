@@ -34,6 +34,7 @@ format: setup
 bench: setup
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/plan.py
+	$(BIN)/python bench/render.py
 
 messages: setup
 	cd relance && ../$(BIN)/relance makemessages --locale fr --no-obsolete && \

@@ -6,10 +6,11 @@ columns. Times are CPU seconds of this process (the figure "per core" is about),
 seconds are printed alongside.
 Usage: python bench/render_letters.py [--letters N ...] [--one-by-one N] [--split N]
 
-The batch is timed in its phases: the HTML of every letter (Jinja2, QR codes), WeasyPrint's
-layout of the whole document, the print-ready PDF, and the per-letter PDFs cut from it. With
---split, the two ways of cutting those are compared (WeasyPrint's Document.copy().write_pdf(),
-which ``render_batch`` uses, and pypdf on the written batch PDF).
+A batch is timed whole, then its first chunk in phases: the HTML of every letter (Jinja2, QR
+codes), WeasyPrint's layout, the per-letter PDFs and their join into the print-ready PDF. With
+--split, the two ways of cutting per-letter PDFs out of a laid-out batch are compared
+(WeasyPrint's Document.copy().write_pdf(), which ``render_batch`` uses, and pypdf on the
+written batch PDF).
 """
 
 from __future__ import annotations
@@ -81,8 +82,13 @@ def reminders(count: int) -> list:  # type: ignore[type-arg]
                 customer_code=f"C{index:06d}",
                 customer_name=f"Client {index} SARL",
                 business=True,
-                address=Address(f"Client {index} SARL", f"{index % 90 + 1} rue de la Paix", "",
-                                postal_code, city),
+                address=Address(
+                    f"Client {index} SARL",
+                    f"{index % 90 + 1} rue de la Paix",
+                    "",
+                    postal_code,
+                    city,
+                ),
                 recipients=(f"compta{index}@client.example",),
                 phones=(),
                 contact_name="Jeanne Martin",
@@ -100,9 +106,7 @@ def items(count: int) -> list:  # type: ignore[type-arg]
     from relance.content.services import shipped_templates
 
     templates = {(t.channel, t.level, t.language): t for t in shipped_templates()}
-    return [
-        LetterItem.of(templates[("letter", r.level, r.language)], r) for r in reminders(count)
-    ]
+    return [LetterItem.of(templates[("letter", r.level, r.language)], r) for r in reminders(count)]
 
 
 class Clock:
@@ -118,34 +122,41 @@ class Clock:
 
 def bench_batch(count: int) -> float:
     from relance.channels.letter import layout
-    from relance.channels.letter.render import letters_html, render_batch, split_letters
+    from relance.channels.letter.render import (
+        CHUNK,
+        join_pdfs,
+        letters_html,
+        render_batch,
+        split_letters,
+    )
 
     batch_items = items(count)
     clock = Clock()
-    html = letters_html(batch_items)
-    phases = [("HTML (Jinja2, QR codes)", clock.lap())]
-    document = layout.render(html)
-    phases.append(("layout (WeasyPrint)", clock.lap()))
-    pdf = document.write_pdf()
-    phases.append(("print-ready PDF", clock.lap()))
-    letters = split_letters(document, batch_items)
-    phases.append(("one PDF per letter", clock.lap()))
-    cpu = sum(phase[1][0] for phase in phases)
-    wall = sum(phase[1][1] for phase in phases)
+    batch = render_batch(batch_items)
+    cpu, wall = clock.lap()
     rate = count / cpu
     print(
-        f"batch of {count:5} letters, {len(document.pages)} pages: {cpu:6.2f} s CPU "
+        f"batch of {count:5} letters, {batch.page_count} pages: {cpu:6.2f} s CPU "
         f"({wall:6.2f} s wall) = {rate:5.1f} letters/s/core, target {TARGET:.0f}: "
         f"ratio {rate / TARGET:.2f}"
     )
-    for label, (phase_cpu, _wall) in phases:
-        print(f"  {label:24} {1000 * phase_cpu / count:6.1f} ms/letter")
-    size = sum(len(letter.pdf) for letter in letters)
+    size = sum(len(letter.pdf) for letter in batch.letters)
     print(
-        f"  print PDF {len(pdf) / 1024:.0f} KiB ({len(pdf) / count / 1024:.1f} KiB/letter); "
-        f"letters {size / count / 1024:.1f} KiB each"
+        f"  print PDF {len(batch.pdf) / 1024:.0f} KiB, letters {size / count / 1024:.1f} KiB "
+        f"each; laid out {CHUNK} letters at a time"
     )
-    assert len(render_batch(batch_items[:2]).letters) == 2  # the public path agrees
+    part = batch_items[:CHUNK]
+    clock.lap()
+    html = letters_html(part)
+    phases = [("HTML (Jinja2, QR codes)", clock.lap())]
+    document = layout.render(html)
+    phases.append(("layout (WeasyPrint)", clock.lap()))
+    letters = split_letters(document, part)
+    phases.append(("one PDF per letter", clock.lap()))
+    join_pdfs([letter.pdf for letter in letters])
+    phases.append(("print PDF (pypdf join)", clock.lap()))
+    for label, (phase_cpu, _wall) in phases:
+        print(f"  {label:24} {1000 * phase_cpu / len(part):6.1f} ms/letter")
     return rate
 
 

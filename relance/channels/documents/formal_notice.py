@@ -92,7 +92,8 @@ def legal_basis(reminder: Reminder) -> list[str]:
         if rate is not None:
             sentences.append(
                 _(
-                    "It is calculated at the annual rate of %(rate)s, on the amount due including tax."
+                    "It is calculated at the annual rate of %(rate)s, on the amount due "
+                    "including tax."
                 )
                 % {"rate": format_percent(rate / 100, locale=language_locale(reminder))}
             )

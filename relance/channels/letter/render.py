@@ -1,14 +1,21 @@
-"""Postal reminder letters: every letter of a run laid out in one WeasyPrint pass.
+"""Postal reminder letters, rendered for a whole run at once.
 
-``render_batch`` joins all the letters of a run into one HTML document (one section per
-customer, each starting on a new page and numbering its own pages), lays it out once and writes
-one print-ready PDF; each customer's letter is then cut from the same laid-out pages, to be
-kept with its journal entry. Laying out is what costs: one pass over N letters shares the
-stylesheet, the fonts and WeasyPrint's start-up work that ``render_one`` pays per letter.
+``render_batch`` joins the letters of a run into one HTML document (one section per customer,
+each starting on a new page and numbering its own pages "Page 1/2", "Page 2/2"), has WeasyPrint
+lay it out in one pass, writes each customer's letter as a PDF of its own (kept with its journal
+entry) and joins those into one print-ready PDF.
+
+Where the time goes (bench/render_letters.py): WeasyPrint's layout is nearly all of it and
+grows with the number of boxes on the page (each cell of the invoice table costs about as
+much as a paragraph); what a batch saves over one document per letter is small, because
+WeasyPrint's fixed cost per document is small once the stylesheet and fonts are shared. What
+the batch does buy is one file for the printer and a bounded memory: the run is laid out in
+chunks, since WeasyPrint keeps about 1.6 MB per laid-out page until the document is written.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +30,8 @@ from relance.content.context import template_context
 from relance.content.models import Template
 from relance.content.reminder import Reminder
 from relance.content.rendering import RenderedParts, html_invoice_table, render_parts
+
+CHUNK = 50  # letters laid out together: about 100 pages, 160 MB
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,7 @@ class Letter:
 
 @dataclass(frozen=True)
 class LetterBatch:
-    pdf: bytes  # every letter, in order, ready to print
+    pdf: bytes  # every letter, in order, ready to print ("" when there is none)
     letters: tuple[Letter, ...]
 
     @property
@@ -55,34 +64,69 @@ class LetterBatch:
         return sum(letter.page_count for letter in self.letters)
 
 
-def render_batch(items: Sequence[LetterItem]) -> LetterBatch:
-    """All ``items`` in one layout pass: one PDF for the printer and one per letter."""
-    if not items:
-        return LetterBatch(b"", ())
-    document = layout.render(letters_html(items))
-    return LetterBatch(bytes(document.write_pdf()), split_letters(document, items))
+def render_batch(items: Sequence[LetterItem], *, chunk: int = CHUNK) -> LetterBatch:
+    """Every letter of ``items`` as its own PDF, and all of them in one PDF for the printer."""
+    letters: list[Letter] = []
+    for start in range(0, len(items), chunk):
+        part = items[start : start + chunk]
+        document = layout.render(letters_html(part))
+        offset = letters[-1].first_page + letters[-1].page_count if letters else 0
+        letters += split_letters(document, part, offset)
+        del document  # its pages are what holds the memory
+    return LetterBatch(join_pdfs([letter.pdf for letter in letters]), tuple(letters))
 
 
-def split_letters(document: Any, items: Sequence[LetterItem]) -> tuple[Letter, ...]:
-    """Each letter's pages of the laid-out batch, written as a PDF of its own (with only the
-    glyphs it uses: a third of the size of cutting the batch PDF with pypdf, for about 25 ms
-    a letter more; bench/render_letters.py --split measures both)."""
+def render_one(item: LetterItem) -> bytes:
+    """One letter laid out on its own, for a preview or a single reprint."""
+    return bytes(layout.render(letters_html([item])).write_pdf())
+
+
+def split_letters(document: Any, items: Sequence[LetterItem], offset: int = 0) -> list[Letter]:
+    """Each letter's pages of a laid-out document, written as a PDF of its own. WeasyPrint
+    writes only the glyphs those pages use: a letter is a third of the size of its pages cut
+    out of the whole PDF with pypdf, which carry the fonts of every letter (pypdf is faster;
+    bench/render_letters.py --split measures both)."""
     starts = first_pages(document, len(items))
     ends = [*starts[1:], len(document.pages)]
-    return tuple(
+    return [
         Letter(
             key=item.reminder.key,
-            first_page=start,
+            first_page=offset + start,
             page_count=end - start,
             pdf=bytes(document.copy(document.pages[start:end]).write_pdf()),
         )
         for item, start, end in zip(items, starts, ends, strict=True)
-    )
+    ]
 
 
-def render_one(item: LetterItem) -> bytes:
-    """One letter, laid out on its own: what the batch saves, and the preview's path."""
-    return bytes(layout.render(letters_html([item])).write_pdf())
+def join_pdfs(pdfs: Sequence[bytes]) -> bytes:
+    """The letters one after the other in one PDF (each keeps its own font subsets)."""
+    if not pdfs:
+        return b""
+    if len(pdfs) == 1:
+        return pdfs[0]
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata({"/Title": _title(), "/Producer": "relance"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def first_pages(document: Any, count: int) -> list[int]:
+    """The page each letter starts on: the one holding its section's anchor."""
+    starts: dict[int, int] = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("doc-"):
+                starts.setdefault(int(anchor[4:]), number)
+    missing = [index for index in range(count) if index not in starts]
+    if missing:  # a layout bug, not a data problem: never print letters mixed up
+        raise RuntimeError(f"letters {missing} have no first page in the batch")
+    return [starts[index] for index in range(count)]
 
 
 def letters_html(items: Sequence[LetterItem]) -> str:
@@ -118,19 +162,6 @@ def letter_section(item: LetterItem, index: int) -> str:
             "signatory": reminder.signatory,
         }
         return layout.environment().get_template("letter.html").render(values)
-
-
-def first_pages(document: Any, count: int) -> list[int]:
-    """The page each letter starts on: the one holding its section's anchor."""
-    starts: dict[int, int] = {}
-    for number, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            if anchor.startswith("doc-"):
-                starts.setdefault(int(anchor[4:]), number)
-    missing = [index for index in range(count) if index not in starts]
-    if missing:  # a layout bug, not a data problem: never print letters mixed up
-        raise RuntimeError(f"letters {missing} have no first page in the batch")
-    return [starts[index] for index in range(count)]
 
 
 def _title() -> str:
