@@ -44,8 +44,9 @@ def epc_transfer(reminder: Reminder) -> EpcTransfer | None:
     amount = reminder.grand_total.quantize(CENT)
     if not EPC_MIN_AMOUNT <= amount <= EPC_MAX_AMOUNT:
         return None
-    name = (sender.legal_name or sender.name).strip()[:_NAME_MAX]
-    quoted = (reminder.payment_reference or reminder.customer_code).strip()
+    # The payload's fields are lines: no line break (nor any other run of spaces) may stay.
+    name = _one_line(sender.legal_name or sender.name)[:_NAME_MAX]
+    quoted = _one_line(reminder.payment_reference or reminder.customer_code)
     if not name or not quoted:
         return None
     bic = sender.bic.replace(" ", "").upper()
@@ -60,8 +61,14 @@ def epc_transfer(reminder: Reminder) -> EpcTransfer | None:
     )
 
 
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
 def epc_qr(transfer: EpcTransfer) -> segno.QRCode:
-    """The QR code (error correction M, version ≤ 13, as the EPC guideline requires)."""
+    """The QR code (error correction M, version ≤ 13, as the EPC guideline requires). Raises
+    ``ValueError`` when the fields exceed the 331 bytes a code may hold (long names in a
+    non-Latin script)."""
     return helpers.make_epc_qr(
         name=transfer.name,
         iban=transfer.iban,
@@ -78,3 +85,14 @@ def epc_png_data_uri(transfer: EpcTransfer) -> str:
     draws an SVG's path segment by segment, which took longer than laying out the letter's
     table; the PNG is embedded as it is."""
     return str(epc_qr(transfer).png_data_uri(scale=1, border=0))
+
+
+def payment_qr_uri(reminder: Reminder) -> str:
+    """The reminder's payment code as an image URI, or "" when it cannot have one."""
+    transfer = epc_transfer(reminder)
+    if transfer is None:
+        return ""
+    try:
+        return epc_png_data_uri(transfer)
+    except ValueError:
+        return ""

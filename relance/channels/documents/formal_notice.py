@@ -38,13 +38,15 @@ def formal_notice_pdf(
     return bytes(layout.render(html).write_pdf())
 
 
-def formal_notice_section(reminder: Reminder, parts: RenderedParts, deadline_days: int) -> str:
+def formal_notice_section(
+    reminder: Reminder, parts: RenderedParts, deadline_days: int
+) -> layout.Section:
     """The notice's HTML; call it inside ``translation.override(reminder.language)``."""
     language = reminder.language
     context = template_context(reminder)
-    transfer = qr.epc_transfer(reminder)
+    page = layout.page_view(reminder, 0)
     values = {
-        "page": layout.page_view(reminder, 0),
+        "page": page,
         "reference": reminder.payment_reference,
         "contact": reminder.contact_name,
         "as_of": context["as_of"],
@@ -59,13 +61,14 @@ def formal_notice_section(reminder: Reminder, parts: RenderedParts, deadline_day
         "pay": layout.payment_view(
             reminder,
             link=context["payment"]["link"],
-            qr_uri=qr.epc_png_data_uri(transfer) if transfer else "",
+            qr_uri=qr.payment_qr_uri(reminder),
             amount=context["total"]["grand"],
         ),
         "signature_html": parts.signature_html,
         "signatory": reminder.signatory,
     }
-    return layout.environment().get_template("formal_notice.html").render(values)
+    html = layout.environment().get_template("formal_notice.html").render(values)
+    return layout.Section(html, page["page_label"])
 
 
 def legal_basis(reminder: Reminder) -> list[str]:
@@ -95,7 +98,11 @@ def legal_basis(reminder: Reminder) -> list[str]:
                     "It is calculated at the annual rate of %(rate)s, on the amount due "
                     "including tax."
                 )
-                % {"rate": format_percent(rate / 100, locale=language_locale(reminder))}
+                % {
+                    "rate": format_percent(
+                        rate / 100, locale=language_locale(reminder), decimal_quantization=False
+                    )
+                }
             )
     indemnities = {i.indemnity for i in reminder.invoices if i.indemnity is not None}
     if indemnities:

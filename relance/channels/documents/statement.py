@@ -25,14 +25,15 @@ def statement_pdf(reminder: Reminder, invoices: Sequence[ReminderInvoice]) -> by
     return bytes(layout.render(html).write_pdf())
 
 
-def statement_section(reminder: Reminder, invoices: Sequence[ReminderInvoice]) -> str:
+def statement_section(reminder: Reminder, invoices: Sequence[ReminderInvoice]) -> layout.Section:
     listed = replace(reminder, invoices=tuple(invoices))
     context = template_context(listed)
     # A statement states what was invoiced and what is left; penalties are the formal
     # notice's business.
     context["penalties"] = False
+    page = layout.page_view(reminder, 0)
     values = {
-        "page": layout.page_view(reminder, 0),
+        "page": page,
         "customer_name": reminder.customer_name,
         "customer_code": reminder.customer_code,
         "as_of": context["as_of"],
@@ -41,4 +42,5 @@ def statement_section(reminder: Reminder, invoices: Sequence[ReminderInvoice]) -
         "reference": reminder.payment_reference,
         "pay": layout.payment_view(reminder, link="", qr_uri="", amount=""),
     }
-    return layout.environment().get_template("statement.html").render(values)
+    html = layout.environment().get_template("statement.html").render(values)
+    return layout.Section(html, page["page_label"])

@@ -16,6 +16,8 @@ which is also where French business letters put the address (110 mm from the lef
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 from stdnum import iban as iban_number
+from tinycss2.serializer import serialize_string_value
 
 from relance.content import formatting
 from relance.content.reminder import Reminder, Sender
@@ -81,15 +84,47 @@ def render(html: str) -> Any:
     )
 
 
-def document_html(sections: list[str], title: str, language: str) -> str:
-    """Sections rendered by our autoescaping templates (one per letter or document) inside
-    one HTML document."""
-    safe = [Markup(section) for section in sections]
+@dataclass(frozen=True)
+class Section:
+    """One document of a batch (a letter, a notice, a statement) as HTML, and the word its
+    footer puts before "1/2", in its language."""
+
+    html: str  # rendered by our autoescaping templates
+    page_label: str
+
+
+def document_html(sections: Sequence[Section], title: str, language: str) -> str:
+    """The sections one after the other in one HTML document."""
     return (
         environment()
         .get_template("document.html")
-        .render(sections=safe, title=title, language=language)
+        .render(
+            sections=[Markup(section.html) for section in sections],
+            page_rules=Markup(page_rules(sections)),
+            title=title,
+            language=language,
+        )
     )
+
+
+def page_rules(sections: Sequence[Section]) -> str:
+    """Per section, a named page that restarts the page counter and prints "Page 1/2": the
+    total is the page of the section's end anchor. Two short rules per letter cost less than
+    the running element the shared stylesheet would need instead (see print.css)."""
+    rules = []
+    for index, section in enumerate(sections):
+        label = _css_string(section.page_label + " ")
+        rules.append(
+            f"@page doc-{index} {{ @bottom-right {{ content: {label} counter(page) "
+            f'"/" target-counter(url(#end-{index}), page); }} }}\n'
+            f"@page :nth(1 of doc-{index}) {{ counter-reset: page 1; }}"
+        )
+    return "\n".join(rules)
+
+
+def _css_string(value: str) -> str:
+    # "<" too, so that the text cannot close the <style> element it sits in.
+    return '"' + serialize_string_value(value).replace("<", "\\3c ") + '"'
 
 
 def page_view(reminder: Reminder, index: int) -> dict[str, Any]:
@@ -97,6 +132,7 @@ def page_view(reminder: Reminder, index: int) -> dict[str, Any]:
     ``translation.override(reminder.language)``. ``index`` makes the anchors unique in a batch."""
     return {
         "index": index,
+        "page_label": _("Page"),
         "language": reminder.language,
         "sender": sender_view(reminder.sender),
         "recipient": recipient_lines(reminder),

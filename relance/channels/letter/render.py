@@ -135,7 +135,7 @@ def letters_html(items: Sequence[LetterItem]) -> str:
     return layout.document_html(sections, _title(), language)
 
 
-def letter_section(item: LetterItem, index: int) -> str:
+def letter_section(item: LetterItem, index: int) -> layout.Section:
     """One letter's HTML, written in its reminder's language."""
     reminder, parts = item.reminder, item.parts
     with translation.override(reminder.language):
@@ -143,15 +143,15 @@ def letter_section(item: LetterItem, index: int) -> str:
         body = parts.body_html
         # A template whose body does not place the table still gets it, after the text.
         table = "" if 'class="invoices"' in body else Markup(html_invoice_table(context))
-        transfer = qr.epc_transfer(reminder)
         pay = layout.payment_view(
             reminder,
             link=context["payment"]["link"],
-            qr_uri=qr.epc_png_data_uri(transfer) if transfer else "",
+            qr_uri=qr.payment_qr_uri(reminder),
             amount=context["total"]["grand"],
         )
+        page = layout.page_view(reminder, index)
         values: dict[str, Any] = {
-            "page": layout.page_view(reminder, index),
+            "page": page,
             "subject": parts.subject,
             "reference": reminder.payment_reference,
             "body": body,
@@ -161,7 +161,8 @@ def letter_section(item: LetterItem, index: int) -> str:
             "signature_html": parts.signature_html,
             "signatory": reminder.signatory,
         }
-        return layout.environment().get_template("letter.html").render(values)
+        html = layout.environment().get_template("letter.html").render(values)
+        return layout.Section(html, page["page_label"])
 
 
 def _title() -> str:
