@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
 
 from relance.channels.letter import layout
 from relance.channels.letter.render import LetterItem, render_batch, render_one
+from relance.content.models import Template
+from relance.content.reminder import Address
+from relance.content.services import shipped_templates
 from tests.channels.reminders import (
     A4_POINTS,
     MM,
@@ -130,9 +135,7 @@ def test_the_recipient_block_lies_in_the_window_of_a_french_window_envelope():
 
 
 def test_an_address_abroad_ends_with_the_country_in_capitals():
-    address = reminder().address.__class__(
-        "Martin SPRL", "Rue Haute 1", "", "1000", "Bruxelles", "BE"
-    )
+    address = Address("Martin SPRL", "Rue Haute 1", "", "1000", "Bruxelles", "BE")
     content = text(render_one(item(address=address, language="fr")))
 
     assert "1000 BRUXELLES\nBELGIQUE" in content
@@ -209,6 +212,33 @@ def test_the_page_label_cannot_break_out_of_its_css_rule():
     assert '"Pa\\"ge\\3c /style>\\3c script> "' in rules
 
 
+def test_every_shipped_letter_template_prints_on_one_or_two_pages():
+    letters = [t for t in shipped_templates() if t.channel == "letter"]
+    items = [LetterItem.of(chosen, shipped_case(n, chosen)) for n, chosen in enumerate(letters)]
+
+    batch = render_batch(items)
+
+    assert {t.language for t in letters} >= {"fr", "en"}
+    for one, letter in zip(items, batch.letters, strict=True):
+        assert 1 <= letter.page_count <= 2
+        content = "".join(pages_text(letter.pdf))
+        assert f"Page 1/{letter.page_count}" in content
+        total = str(one.reminder.grand_total).replace(".", "")
+        assert total in re.sub(r"\D", "", content)  # however the language writes it
+
+
+def test_the_company_logo_heads_the_letter(tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 40), "navy").save(logo)
+    sender = replace(reminder().sender, logo=logo)
+
+    pdf = render_one(LetterItem.of(template(), reminder(sender=sender)))
+
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 2  # the logo and the QR code
+
+
 def recipient_positions(pdf: bytes, wanted: tuple[str, ...]) -> dict[str, tuple[float, float]]:
     """Where each wanted line starts, in millimetres from the sheet's left and top edges."""
     page = PdfReader(io.BytesIO(pdf)).pages[0]
@@ -225,3 +255,15 @@ def recipient_positions(pdf: bytes, wanted: tuple[str, ...]) -> dict[str, tuple[
     page.extract_text(visitor_text=visit)
     assert set(found) == set(wanted)
     return found
+
+
+def shipped_case(number: int, chosen: Template):  # type: ignore[no-untyped-def]
+    level = chosen.level or 1
+    charged = [penalised("F1", 40, "1000.00", "9.99", "40.00")] if level >= 3 else None
+    return reminder(
+        f"C{number:03d}",
+        language=chosen.language,
+        level=level,
+        formal_notice=level >= 3,
+        invoices=charged,
+    )
