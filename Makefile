@@ -35,6 +35,7 @@ bench: setup
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/render_letters.py
 
 messages: setup
 	cd relance && ../$(BIN)/relance makemessages --locale fr --no-obsolete && \

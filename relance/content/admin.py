@@ -102,20 +102,7 @@ class TemplateAdmin(admin.ModelAdmin):
         return JsonResponse(result)
 
 
-_PREVIEW_FIELDS = (
-    "channel",
-    "level",
-    "language",
-    "subject_mode",
-    "subject",
-    "subject_keywords",
-    "body",
-    "signature",
-    "legal_mention",
-    "attach_invoices",
-    "attach_formal_notice",
-    "max_length",
-)
+_PREVIEW_FIELDS = tuple(name for name in TemplateForm.Meta.fields if name != "company")
 
 
 @admin.register(PenaltyRate)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +16,7 @@ from django.utils import translation
 from relance.content.penalties import PenaltyBook
 from relance.content.reminder import Address, Person, Reminder, ReminderInvoice, Sender
 from relance.dunning.models import ScenarioLevel, SignatoryRole
-from relance.engine.penalties import NO_PENALTY, Penalty
+from relance.engine.penalties import NO_PENALTY
 from relance.ledger.models import Company, Customer, Invoice
 
 _ROLE_FIELD = {
@@ -52,8 +52,7 @@ def level_rules(company: Company) -> dict[tuple[str, int], LevelRules]:
 
 
 def language_of(customer: Customer) -> str:
-    wanted = customer.language or customer.company.default_language or settings.LANGUAGE_CODE
-    return wanted
+    return customer.language or customer.company.default_language or settings.LANGUAGE_CODE
 
 
 def recipients(customer: Customer) -> tuple[str, ...]:
@@ -176,6 +175,35 @@ def build_reminder(
     )
 
 
+def with_penalties(
+    book: PenaltyBook,
+    scenario: str,
+    customer: Customer,
+    rules: LevelRules,
+    invoices: list[ReminderInvoice],
+) -> list[ReminderInvoice]:
+    """``invoices`` with the interest and indemnity their level charges this customer."""
+    terms = book.terms(
+        scenario,
+        business=customer.kind == "company",
+        late_interest=rules.late_interest,
+        recovery_indemnity=rules.recovery_indemnity,
+    )
+    if not terms.charges:
+        return invoices
+    penalties = book.for_invoices(terms, [(i.number, i.due_date, i.open_amount) for i in invoices])
+    return [
+        replace(
+            invoice,
+            interest=penalty.interest,
+            indemnity=penalty.indemnity,
+            interest_rate=penalty.rate,
+        )
+        for invoice in invoices
+        for penalty in [penalties.get(invoice.number, NO_PENALTY)]
+    ]
+
+
 def _day(text: str) -> date:
     return date.fromisoformat(text)
 
@@ -195,43 +223,24 @@ def reminders_for_actions(company: Company, actions: Sequence[Any]) -> list[Remi
         book = books.get(action.as_of) or books.setdefault(
             action.as_of, PenaltyBook(company, action.as_of)
         )
-        terms = book.terms(
-            action.scenario_code,
-            business=customer.kind == "company",
-            late_interest=level.late_interest,
-            recovery_indemnity=level.recovery_indemnity,
-        )
-        penalties: dict[str, Penalty] = {}
-        if terms.charges:
-            penalties = book.for_invoices(
-                terms,
-                [
-                    (row["number"], _day(row["due_date"]), Decimal(row["open_amount"]))
-                    for row in action.invoices
-                ],
-            )
         invoices = []
         for row in action.invoices:
-            issued, amount, pdf = details.get(
-                (customer.pk, row["number"]), (date.fromisoformat(row["due_date"]), None, None)
-            )
-            penalty = penalties.get(row["number"], NO_PENALTY)
+            due_date = _day(row["due_date"])
+            issued, amount, pdf = details.get((customer.pk, row["number"]), (due_date, None, None))
             invoices.append(
                 ReminderInvoice(
                     number=row["number"],
                     issue_date=issued,
-                    due_date=date.fromisoformat(row["due_date"]),
+                    due_date=due_date,
                     amount=Decimal(amount if amount is not None else row["open_amount"]),
                     open_amount=Decimal(row["open_amount"]),
                     days_overdue=row["days_overdue"],
                     level=row["level"],
                     due=row.get("due", True),
-                    interest=penalty.interest,
-                    indemnity=penalty.indemnity,
-                    interest_rate=penalty.rate,
                     pdf=pdf,
                 )
             )
+        invoices = with_penalties(book, action.scenario_code, customer, level, invoices)
         reminders.append(
             build_reminder(
                 key=f"action-{action.pk}",

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from babel.dates import format_date
 from babel.numbers import format_decimal
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language, to_locale
@@ -113,6 +114,20 @@ def contractual_rate_error(
             "date": format_date(exc.valid_from, format="long", locale=locale),
         }
     return None
+
+
+def penalty_terms_errors(
+    rate: Decimal | None, indemnity: Decimal | None
+) -> dict[str, ValidationError]:
+    """What is wrong with a company's or a scenario's penalty settings, by field."""
+    errors: dict[str, ValidationError] = {}
+    if rate is not None:
+        problem = contractual_rate_error(rate)
+        if problem:
+            errors["late_interest_rate"] = ValidationError(problem)
+    if indemnity is not None and indemnity < 0:
+        errors["recovery_indemnity"] = ValidationError(_("The indemnity cannot be negative."))
+    return errors
 
 
 def valid_from_error(day: date) -> str | None:

@@ -11,11 +11,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from relance.content.loading import LevelRules, build_reminder, level_rules
+from relance.content.loading import LevelRules, build_reminder, level_rules, with_penalties
 from relance.content.penalties import PenaltyBook
 from relance.content.reminder import Reminder, ReminderInvoice
 from relance.dunning.planning import build_plan, load_scenarios
-from relance.engine.penalties import NO_PENALTY
 from relance.ledger.models import Company, Customer, Invoice
 
 
@@ -64,45 +63,22 @@ def preview_reminder(company: Company, request: PreviewRequest) -> Reminder:
             if invoice.currency == currency and invoice.open_amount > 0
         ]
     rules = level_rules(company).get((scenario, level), LevelRules())
+    invoices = [
+        ReminderInvoice(
+            number=number,
+            issue_date=open_invoices[number].issue_date,
+            due_date=open_invoices[number].due_date,
+            amount=Decimal(open_invoices[number].amount),
+            open_amount=Decimal(open_invoices[number].open_amount),
+            days_overdue=days,
+            level=invoice_level,
+            due=due,
+            pdf=_pdf(open_invoices[number]),
+        )
+        for number, days, invoice_level, due in rows
+    ]
     book = PenaltyBook(company, request.as_of)
-    terms = book.terms(
-        scenario,
-        business=customer.kind == "company",
-        late_interest=rules.late_interest,
-        recovery_indemnity=rules.recovery_indemnity,
-    )
-    penalties = (
-        book.for_invoices(
-            terms,
-            [
-                (n, open_invoices[n].due_date, open_invoices[n].open_amount)
-                for n, *_ in rows
-                if n in open_invoices
-            ],
-        )
-        if terms.charges
-        else {}
-    )
-    invoices = []
-    for number, days, invoice_level, due in rows:
-        invoice = open_invoices[number]
-        penalty = penalties.get(number, NO_PENALTY)
-        invoices.append(
-            ReminderInvoice(
-                number=number,
-                issue_date=invoice.issue_date,
-                due_date=invoice.due_date,
-                amount=Decimal(invoice.amount),
-                open_amount=Decimal(invoice.open_amount),
-                days_overdue=days,
-                level=invoice_level,
-                due=due,
-                interest=penalty.interest,
-                indemnity=penalty.indemnity,
-                interest_rate=penalty.rate,
-                pdf=_pdf(invoice),
-            )
-        )
+    invoices = with_penalties(book, scenario, customer, rules, invoices)
     return build_reminder(
         key=f"preview-{customer.code}-{level}-{request.channel}",
         customer=customer,

@@ -8,7 +8,6 @@ default in that language, then the same in the company's default language.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -46,18 +45,24 @@ class RenderedParts:
     context: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
-@lru_cache(maxsize=1)
-def layouts() -> Environment:
-    """Our own layouts (not user-edited): autoescaped, translated with Django's catalogue."""
+def layout_environment(package: str, folder: str) -> Environment:
+    """An environment for our own layouts (not user-edited): autoescaped, translated with
+    Django's catalogue."""
     env = Environment(
-        loader=PackageLoader("relance.content", "layouts"),
+        loader=PackageLoader(package, folder),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     return env
+
+
+@lru_cache(maxsize=1)
+def layouts() -> Environment:
+    return layout_environment("relance.content", "layouts")
 
 
 class TemplateSet:
@@ -72,13 +77,6 @@ class TemplateSet:
 
             templates = shipped_templates()
         self.by_key = {(t.channel, t.level, t.language): t for t in templates}
-
-    @classmethod
-    def of(cls, templates: Iterable[Template], default_language: str) -> TemplateSet:
-        found = cls.__new__(cls)
-        found.default_language = default_language
-        found.by_key = {(t.channel, t.level, t.language): t for t in templates}
-        return found
 
     def find(self, channel: str, level: int, language: str) -> Template:
         for lang in dict.fromkeys((language, self.default_language)):

@@ -67,15 +67,13 @@ def execute(run: Run, user: User | None = None) -> Outcome:
     outcome = Outcome()
     pending = Action.objects.filter(run=run, state=ActionState.APPROVED, claimed_at=None)
     outcome.waiting = pending.exclude(channel__in=EXECUTABLE_CHANNELS).count()
-    ids = list(
-        pending.filter(channel="email")
-        .order_by("customer__code", "currency")
-        .values_list("pk", flat=True)
-    )
-    letters = list(
-        pending.filter(channel="letter")
-        .order_by("customer__code", "currency")
-        .values_list("pk", flat=True)
+    ids, letters = (
+        list(
+            pending.filter(channel=channel)
+            .order_by("customer__code", "currency")
+            .values_list("pk", flat=True)
+        )
+        for channel in ("email", "letter")
     )
     company = run.company
     templates = TemplateSet(company.pk, company.default_language)
@@ -92,19 +90,6 @@ def execute(run: Run, user: User | None = None) -> Outcome:
             connection.close()
     if letters:
         _execute_letters(run, letters, templates, user, outcome)
-    return outcome
-    company = run.company
-    templates = TemplateSet(company.pk, company.default_language)
-    connection = get_connection()
-    with contextlib.suppress(OSError):
-        # On failure each send retries the connection and records the error on its action.
-        connection.open()
-    try:
-        for start in range(0, len(ids), BATCH_SIZE):
-            batch = ids[start : start + BATCH_SIZE]
-            _execute_batch(run, batch, templates, connection, user, outcome)
-    finally:
-        connection.close()
     return outcome
 
 

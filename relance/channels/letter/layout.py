@@ -24,15 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from jinja2 import Environment, PackageLoader
+from jinja2 import Environment
 from markupsafe import Markup
 from stdnum import iban as iban_number
 from tinycss2.serializer import serialize_string_value
 
 from relance.content import formatting
 from relance.content.reminder import Reminder, Sender
+from relance.content.rendering import layout_environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -46,16 +46,7 @@ RECIPIENT_HEIGHT_MM = 34
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("relance.channels.letter", "templates"),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    return env
+    return layout_environment("relance.channels.letter", "templates")
 
 
 # WeasyPrint takes over half a second to import: only processes that print pay for it.

@@ -125,17 +125,12 @@ class Company(PostalAddress):
 
     def clean(self) -> None:
         # Imported here: the content app's models depend on this one.
-        from relance.content.penalties import contractual_rate_error
+        from relance.content.penalties import penalty_terms_errors
 
         errors: dict[str, ValidationError] = {}
         if self.siren and self.siret and not self.siret.startswith(self.siren):
             errors["siret"] = ValidationError(_("The SIRET must start with the company's SIREN."))
-        if self.late_interest_rate is not None:
-            problem = contractual_rate_error(self.late_interest_rate)
-            if problem:
-                errors["late_interest_rate"] = ValidationError(problem)
-        if self.recovery_indemnity is not None and self.recovery_indemnity < 0:
-            errors["recovery_indemnity"] = ValidationError(_("The indemnity cannot be negative."))
+        errors.update(penalty_terms_errors(self.late_interest_rate, self.recovery_indemnity))
         if errors:
             raise ValidationError(errors)
 
