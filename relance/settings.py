@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "simple_history",
     "relance.runs",
     "relance.content",
+    "relance.delivery",
+    "relance.tasks",
     "relance.demo",
 ]
 

@@ -130,6 +130,16 @@ class ScenarioLevel(models.Model):
     to_days = models.IntegerField(_("to (days after due date)"))
     channels = models.JSONField(_("channels"), default=list, validators=[validate_channels])
     review = models.BooleanField(_("needs review"), default=False)
+    fallback_channel = models.CharField(
+        _("fallback channel"),
+        max_length=10,
+        blank=True,
+        choices=[(channel, channel) for channel in engine.CHANNELS],
+        help_text=_(
+            "Used when a message of this level cannot be sent at all (no address, bounced, "
+            "refused), e.g. a letter when an e-mail fails."
+        ),
+    )
     formal_notice = models.BooleanField(_("formal notice"), default=False)
     late_interest = models.BooleanField(_("late-payment interest"), default=False)
     recovery_indemnity = models.BooleanField(_("fixed recovery indemnity"), default=False)

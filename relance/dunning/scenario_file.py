@@ -38,7 +38,16 @@ SCENARIO_KEYS = {
     "exclusions",
 }
 LEVEL_FLAGS = ("review", "formal_notice", "late_interest", "recovery_indemnity")
-LEVEL_KEYS = {"level", "from_days", "to_days", "channels", "sender", "signature", *LEVEL_FLAGS}
+LEVEL_KEYS = {
+    "level",
+    "from_days",
+    "to_days",
+    "channels",
+    "fallback",
+    "sender",
+    "signature",
+    *LEVEL_FLAGS,
+}
 WINDOW_KEYS = {"from_days", "to_days"}
 ROLES = tuple(SignatoryRole.values)
 LINE = "__line__"
@@ -55,6 +64,7 @@ class LevelSpec:
     level: engine.Level
     sender: str = SignatoryRole.ACCOUNT_MANAGER
     signature: str = SignatoryRole.ACCOUNT_MANAGER
+    fallback: str = ""
 
 
 @dataclass
@@ -212,6 +222,12 @@ def _level(item: Any, name: str, code: str, errors: list[str]) -> LevelSpec | No
                 where
                 + _("%(key)s must be one of %(roles)s") % {"key": key, "roles": ", ".join(ROLES)}
             )
+    fallback = item.get("fallback", "")
+    if fallback and fallback not in engine.CHANNELS:
+        errors.append(
+            where
+            + _("fallback must be one of %(channels)s") % {"channels": ", ".join(engine.CHANNELS)}
+        )
     if len(errors) > before:
         return None
     level = engine.Level(
@@ -221,7 +237,7 @@ def _level(item: Any, name: str, code: str, errors: list[str]) -> LevelSpec | No
         channels=tuple(channels),
         **flags,
     )
-    return LevelSpec(level, roles["sender"], roles["signature"])
+    return LevelSpec(level, roles["sender"], roles["signature"], fallback)
 
 
 def _window(item: Any, name: str, code: str, errors: list[str]) -> engine.Window | None:
@@ -298,6 +314,7 @@ def load(company: Company, specs: list[ScenarioSpec]) -> LoadReport:
                 recovery_indemnity=spec_level.level.recovery_indemnity,
                 sender_role=spec_level.sender,
                 signature_role=spec_level.signature,
+                fallback_channel=spec_level.fallback,
             )
             for spec_level in spec.levels
         )
@@ -388,4 +405,6 @@ def _level_entry(level: ScenarioLevel) -> _FlowDict:
         entry["sender"] = level.sender_role
     if level.signature_role != SignatoryRole.ACCOUNT_MANAGER:
         entry["signature"] = level.signature_role
+    if level.fallback_channel:
+        entry["fallback"] = level.fallback_channel
     return entry

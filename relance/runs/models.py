@@ -48,6 +48,8 @@ class Run(models.Model):
 class ActionState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     APPROVED = "approved", _("Approved")
+    # In the outbox: rendered, waiting to be sent, posted or called.
+    QUEUED = "queued", _("Queued")
     REMOVED = "removed", _("Removed")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
@@ -117,6 +119,9 @@ class Action(models.Model):
 class JournalStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     PRINTED = "printed", _("Printed, to post")
+    POSTED = "posted", _("Posted")
+    CALLED = "called", _("Called")
+    UNCERTAIN = "uncertain", _("Uncertain")
     FAILED = "failed", _("Failed")
     REMOVED = "removed", _("Removed")
 
