@@ -121,6 +121,7 @@ class JournalStatus(models.TextChoices):
     PRINTED = "printed", _("Printed, to post")
     POSTED = "posted", _("Posted")
     CALLED = "called", _("Called")
+    UNREACHED = "unreached", _("Called, not reached")
     UNCERTAIN = "uncertain", _("Uncertain")
     FAILED = "failed", _("Failed")
     REMOVED = "removed", _("Removed")
