@@ -10,7 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -40,6 +40,16 @@ def get_bool(name: str, default: bool) -> bool:
             f"{name}={raw!r} is not a boolean; use one of 1/0, true/false, yes/no, on/off"
         )
     return value
+
+
+def get_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
 
 
 def _to_bool(raw: str) -> bool | None:
@@ -104,7 +114,22 @@ def get_email(name: str, default_outbox: Path) -> dict[str, Any]:
         console://                       print messages on standard output
         smtp://user:pass@host:587        SMTP, upgraded with STARTTLS unless ?starttls=no
         smtps://user:pass@host:465       SMTP over implicit TLS
-    Query options for smtp/smtps: ``timeout`` (seconds, default 30).
+        anymail+brevo://API_KEY@         Brevo's API (django-anymail)
+        anymail+mailjet://KEY:SECRET@    Mailjet's API
+        anymail+postmark://TOKEN@        Postmark's API (a server token)
+        anymail+sendgrid://KEY@          SendGrid's API
+        anymail+amazonses://             Amazon SES; credentials and region from the usual
+                                         AWS variables (AWS_ACCESS_KEY_ID…), or ?region=
+
+    Query options:
+
+        rate=N             (every form) at most N messages per minute per worker process
+        timeout=S          (smtp, smtps) seconds, default 30
+        starttls=no        (smtp) plain connection, for a local relay
+        webhook_secret=U:P (anymail) the user:password the provider's webhook calls carry
+        region=R           (anymail+amazonses) the AWS region, e.g. eu-west-3
+
+    Escape special characters of credentials with percent-encoding (``@`` is ``%40``).
     """
     raw = os.environ.get(name) or ""
     if not raw:
@@ -116,40 +141,102 @@ def get_email(name: str, default_outbox: Path) -> dict[str, Any]:
     query = {key: values[-1] for key, values in parse_qs(url.query).items()}
     if url.scheme == "file":
         folder = Path(unquote(url.netloc + url.path)) if (url.netloc or url.path) else None
-        return {
+        config: dict[str, Any] = {
             "EMAIL_BACKEND": "relance.mail.backends.EmlFileBackend",
             "EMAIL_FILE_PATH": str(folder or default_outbox),
         }
-    if url.scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if url.scheme in {"smtp", "smtps"}:
-        if not url.hostname:
-            raise ImproperlyConfigured(f"{name}={raw!r}: an SMTP URL needs a host")
-        implicit_tls = url.scheme == "smtps"
-        starttls = not implicit_tls and _to_bool(query.get("starttls", "yes"))
-        if starttls is None:
+        options: set[str] = set()
+    elif url.scheme == "console":
+        config = {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        options = set()
+    elif url.scheme in {"smtp", "smtps"}:
+        config = _smtp(name, raw, url, query)
+        options = {"timeout"} if url.scheme == "smtps" else {"timeout", "starttls"}
+    elif url.scheme in ANYMAIL_BACKENDS:
+        config = _anymail(name, url, query)
+        options = {"webhook_secret"} | ({"region"} if url.scheme == "anymail+amazonses" else set())
+    else:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r}: unsupported scheme {url.scheme!r}; use file://, console://, "
+            "smtp://, smtps:// or one of " + ", ".join(f"{s}://" for s in ANYMAIL_BACKENDS)
+        )
+    unknown = sorted(set(query) - options - {"rate"})
+    if unknown:
+        raise ImproperlyConfigured(
+            f"{name}: unknown option {unknown[0]!r} for {url.scheme}://; "
+            f"options: {', '.join(sorted(options | {'rate'}))}"
+        )
+    if "rate" in query:
+        rate = query["rate"]
+        if not rate.isdigit() or int(rate) <= 0:
             raise ImproperlyConfigured(
-                f"{name}: option starttls={query['starttls']!r} is not a boolean"
+                f"{name}: option rate={rate!r} is not a positive number of messages per minute"
             )
-        try:
-            port = url.port or (465 if implicit_tls else 587)
-            timeout = int(query.get("timeout", "30"))
-        except ValueError as exc:
-            raise ImproperlyConfigured(f"{name}={raw!r}: {exc}") from exc
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": url.hostname,
-            "EMAIL_PORT": port,
-            "EMAIL_HOST_USER": unquote(url.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
-            "EMAIL_USE_SSL": implicit_tls,
-            "EMAIL_USE_TLS": starttls,
-            "EMAIL_TIMEOUT": timeout,
-        }
-    raise ImproperlyConfigured(
-        f"{name}={raw!r}: unsupported scheme {url.scheme!r}; use file://, console://, "
-        "smtp:// or smtps://"
-    )
+        config["EMAIL_RATE_PER_MINUTE"] = int(rate)
+    return config
+
+
+# EMAIL_URL scheme -> anymail backend, the ANYMAIL settings the URL's user and password fill.
+ANYMAIL_BACKENDS: dict[str, tuple[str, dict[str, str]]] = {
+    "anymail+brevo": ("anymail.backends.brevo.EmailBackend", {"user": "BREVO_API_KEY"}),
+    "anymail+mailjet": (
+        "anymail.backends.mailjet.EmailBackend",
+        {"user": "MAILJET_API_KEY", "password": "MAILJET_SECRET_KEY"},
+    ),
+    "anymail+postmark": (
+        "anymail.backends.postmark.EmailBackend",
+        {"user": "POSTMARK_SERVER_TOKEN"},
+    ),
+    "anymail+sendgrid": ("anymail.backends.sendgrid.EmailBackend", {"user": "SENDGRID_API_KEY"}),
+    "anymail+amazonses": ("anymail.backends.amazon_ses.EmailBackend", {}),
+}
+
+
+def _smtp(name: str, raw: str, url: SplitResult, query: dict[str, str]) -> dict[str, Any]:
+    if not url.hostname:
+        raise ImproperlyConfigured(f"{name}={raw!r}: an SMTP URL needs a host")
+    implicit_tls = url.scheme == "smtps"
+    starttls = not implicit_tls and _to_bool(query.get("starttls", "yes"))
+    if starttls is None:
+        raise ImproperlyConfigured(
+            f"{name}: option starttls={query['starttls']!r} is not a boolean"
+        )
+    try:
+        port = url.port or (465 if implicit_tls else 587)
+        timeout = int(query.get("timeout", "30"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r}: {exc}") from exc
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": url.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(url.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
+        "EMAIL_USE_SSL": implicit_tls,
+        "EMAIL_USE_TLS": starttls,
+        "EMAIL_TIMEOUT": timeout,
+    }
+
+
+def _anymail(name: str, url: SplitResult, query: dict[str, str]) -> dict[str, Any]:
+    backend, credentials = ANYMAIL_BACKENDS[url.scheme]
+    given = {"user": unquote(url.username or ""), "password": unquote(url.password or "")}
+    anymail: dict[str, Any] = {}
+    for part, setting in credentials.items():
+        if not given[part]:
+            # The URL is not repeated: it holds credentials.
+            raise ImproperlyConfigured(
+                f"{name}: {url.scheme}:// needs {' and '.join(credentials.values())} "
+                f"before the @ ({url.scheme}://{':'.join(credentials.values())}@)"
+            )
+        anymail[setting] = given[part]
+    if query.get("region"):
+        anymail["AMAZON_SES_CLIENT_PARAMS"] = {"region_name": query["region"]}
+    if query.get("webhook_secret"):
+        if ":" not in query["webhook_secret"]:
+            raise ImproperlyConfigured(f"{name}: option webhook_secret must be user:password")
+        anymail["WEBHOOK_SECRET"] = query["webhook_secret"]
+    return {"EMAIL_BACKEND": backend, "ANYMAIL": anymail}
 
 
 def secret_key(home: Path) -> str:

@@ -71,6 +71,9 @@ class Message(models.Model):
     sender = models.CharField(_("sender"), max_length=250, blank=True)
     recipients = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=500, blank=True)
+    segments = models.PositiveSmallIntegerField(
+        _("SMS segments"), null=True, blank=True, help_text=_("SMS only: what the provider bills.")
+    )
     # Exactly what leaves: the .eml, the SMS text, the letter PDF.
     content = models.FileField(_("content"), upload_to="outbox/%Y/%m/", max_length=250)
     state = models.CharField(

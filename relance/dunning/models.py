@@ -177,6 +177,7 @@ class ScenarioLevel(models.Model):
             formal_notice=self.formal_notice,
             late_interest=self.late_interest,
             recovery_indemnity=self.recovery_indemnity,
+            fallback=self.fallback_channel,
         )
 
 

@@ -235,6 +235,7 @@ def _level(item: Any, name: str, code: str, errors: list[str]) -> LevelSpec | No
         numbers["to_days"],
         level=numbers["level"],
         channels=tuple(channels),
+        fallback=fallback,
         **flags,
     )
     return LevelSpec(level, roles["sender"], roles["signature"], fallback)

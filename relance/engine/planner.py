@@ -65,6 +65,9 @@ class Proposal:
     review: bool
     total_due: Decimal
     items: tuple[ProposedItem, ...]
+    # The level's channels this customer has no address for (the fallback, if any, is in
+    # ``channels`` instead).
+    unreachable: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -239,9 +242,18 @@ def _plan_account(
     channels = top.channels
     if party.objections:
         channels = tuple(channel for channel in channels if channel not in party.objections)
-    reachable = channels
+    reachable, unreachable = channels, ()
     if not party.reachable.issuperset(channels):
         reachable = tuple(channel for channel in channels if channel in party.reachable)
+        unreachable = tuple(channel for channel in channels if channel not in party.reachable)
+        fallback = top.fallback
+        if (
+            fallback
+            and fallback in party.reachable
+            and fallback not in party.objections
+            and fallback not in reachable
+        ):
+            reachable += (fallback,)
     reason = (
         "dunning_disabled"
         if not party.dunning_enabled
@@ -269,6 +281,7 @@ def _plan_account(
         review=top.review,
         total_due=total,
         items=tuple(listed),
+        unreachable=unreachable,
     )
 
 

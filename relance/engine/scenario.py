@@ -43,6 +43,9 @@ class Level(Window):
     formal_notice: bool = False
     late_interest: bool = False
     recovery_indemnity: bool = False
+    # The channel used instead of those the customer cannot be reached on (e.g. a letter
+    # for a customer without an e-mail address).
+    fallback: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from relance.ledger.models import Company, Invoice
@@ -113,9 +114,9 @@ def raise_levels(company: Company, actions: Sequence[Action]) -> None:
         for start in range(0, len(numbers), 5000):
             # Never lower a level: a letter posted late must not undo a later e-mail.
             Invoice.objects.filter(
+                Q(reached_level__isnull=True) | Q(reached_level__lte=level),
                 company=company,
                 number__in=numbers[start : start + 5000],
-                reached_level__lte=level,
             ).update(reached_level=level, reminded_on=day)
     refresh_markers(company, {action.customer_id for action in actions})
 

@@ -36,6 +36,8 @@ class RunRequest:
     level: int | None = None
     review: bool = False
     force: bool = False
+    # The daily run of the schedule: at most one a day per company (a database constraint).
+    scheduled: bool = False
 
 
 def latest_executed(company: Company) -> date | None:
@@ -76,6 +78,7 @@ def create_run(company: Company, request: RunRequest, user: User | None = None) 
             level=request.level,
             review=request.review,
             forced=request.force,
+            scheduled=request.scheduled,
             started_by=user if user is not None and user.is_authenticated else None,
             proposals=len(proposals),
         )

@@ -24,6 +24,8 @@ class Run(models.Model):
     level = models.PositiveSmallIntegerField(_("only level"), null=True, blank=True)
     review = models.BooleanField(_("review everything"), default=False)
     forced = models.BooleanField(_("forced"), default=False)
+    # Started by the daily schedule (worker or Celery beat): at most one such run a day.
+    scheduled = models.BooleanField(_("daily run"), default=False)
     started_by = acting_user(_("started by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     proposals = models.PositiveIntegerField(_("proposals"), default=0)
@@ -40,6 +42,13 @@ class Run(models.Model):
         verbose_name_plural = _("runs")
         ordering = ["-as_of", "-id"]
         indexes = [models.Index(fields=["company", "as_of"], name="run_company_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "as_of"],
+                condition=models.Q(scheduled=True),
+                name="one_daily_run_a_day",
+            )
+        ]
 
     def __str__(self) -> str:
         return _("Run #%(id)s of %(date)s") % {"id": self.pk, "date": self.as_of}
@@ -93,6 +102,15 @@ class Action(models.Model):
     executed_at = models.DateTimeField(_("executed at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     message_id = models.CharField(_("message id"), max_length=250, blank=True)
+    # Set on an action created because another channel could not reach the customer.
+    fallback_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fallbacks",
+        verbose_name=_("fallback of"),
+    )
 
     class Meta:
         verbose_name = _("action")

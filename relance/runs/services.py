@@ -29,7 +29,8 @@ class RunResult:
         return _(
             "Run #%(id)s of %(date)s: %(proposals)d proposal(s), %(skipped)d already "
             "actioned that day; %(done)d sent, %(failed)d failed, %(review)d awaiting review, "
-            "%(waiting)d waiting for a channel not yet available."
+            "%(waiting)d in the outbox (letters to post, calls to make, messages deferred or "
+            "to retry)."
         ) % {
             "id": self.run.pk,
             "date": self.run.as_of.isoformat(),

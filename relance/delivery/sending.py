@@ -1,0 +1,178 @@
+"""Sending the outbox: claim, send, mark — each step committed before the next.
+
+A worker claims a batch of due messages in one short transaction (``pending -> sending``
+with its own claim token; ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, SQLite's
+IMMEDIATE transactions elsewhere), then sends them one by one over one connection and commits
+each outcome as soon as the transport answers. So a message is handed to the transport at most
+once: if the worker dies between the two commits, the message stays ``sending`` and, once its
+lease has expired, becomes ``uncertain`` for a person to check — it is never sent again
+automatically. Journal entries and levels are written afterwards by ``record_finished``, from
+what the rows say, so a death there loses nothing either.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relance.channels.transport import Outgoing, PermanentError, Transport
+from relance.delivery import settings as outbox
+from relance.delivery.models import Message, MessageState
+from relance.delivery.recording import open_uncertain_tasks
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class Sent:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    recorded: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed
+
+    def add(self, other: Sent) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.uncertain += other.uncertain
+        self.recorded += other.recorded
+        self.errors += other.errors
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def claim(
+    channel: str,
+    limit: int,
+    *,
+    worker: str | None = None,
+    now: datetime | None = None,
+    ids: Iterable[int] | None = None,
+) -> list[Message]:
+    """Take up to ``limit`` due pending messages of ``channel`` for this worker alone."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        due = Message.objects.filter(
+            state=MessageState.PENDING, channel=channel, next_attempt_at__lte=now
+        ).order_by("next_attempt_at", "pk")
+        if ids is not None:
+            due = due.filter(pk__in=list(ids))
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        chosen = list(due.values_list("pk", flat=True)[:limit])
+        if not chosen:
+            return []
+        Message.objects.filter(pk__in=chosen, state=MessageState.PENDING).update(
+            state=MessageState.SENDING,
+            claim=token,
+            claimed_by=worker or worker_name(),
+            claimed_at=now,
+            attempts=F("attempts") + 1,
+        )
+    return list(Message.objects.filter(claim=token).order_by("pk"))
+
+
+def send_claimed(messages: Sequence[Message], transport: Transport, clock: Clock) -> Sent:
+    """Hand each claimed message to ``transport`` once and commit what happened to it."""
+    outcome = Sent()
+    for message in messages:
+        try:
+            with message.content.open("rb") as stored:
+                content = stored.read()
+        except OSError as exc:  # nothing left: failing is safe
+            _fail(message, _("the stored content is missing: %(error)s") % {"error": exc}, clock)
+            outcome.failed += 1
+            continue
+        outgoing = Outgoing(
+            key=message.key,
+            channel=message.channel,
+            sender=message.sender,
+            recipients=tuple(message.recipients),
+            content=content,
+        )
+        try:
+            provider_id = transport.send(outgoing)
+        except PermanentError as exc:
+            _fail(message, str(exc), clock)
+            outcome.failed += 1
+            outcome.errors.append(f"{message.key}: {exc}")
+        except Exception as exc:  # transient, or unknown: retry later, never twice at once
+            error = f"{type(exc).__name__}: {exc}"
+            if message.attempts >= outbox.max_attempts():
+                _fail(message, error, clock)
+                outcome.failed += 1
+            else:
+                _retry(message, error, clock)
+                outcome.retried += 1
+            outcome.errors.append(f"{message.key}: {error}")
+        else:
+            # Also from "uncertain": a slow worker whose lease expired still knows it sent.
+            Message.objects.filter(
+                pk=message.pk,
+                claim=message.claim,
+                state__in=[MessageState.SENDING, MessageState.UNCERTAIN],
+            ).update(
+                state=MessageState.SENT,
+                sent_at=clock(),
+                provider_id=provider_id or message.provider_id,
+                last_error="",
+            )
+            outcome.sent += 1
+    return outcome
+
+
+def _fail(message: Message, error: str, clock: Clock) -> None:
+    Message.objects.filter(pk=message.pk, claim=message.claim).update(
+        state=MessageState.FAILED, last_error=error, next_attempt_at=None
+    )
+
+
+def _retry(message: Message, error: str, clock: Clock) -> None:
+    Message.objects.filter(pk=message.pk, claim=message.claim).update(
+        state=MessageState.PENDING,
+        last_error=error,
+        next_attempt_at=clock() + outbox.backoff(message.attempts),
+        claim="",
+    )
+
+
+def mark_interrupted(now: datetime | None = None) -> list[int]:
+    """Messages still ``sending`` after their lease: their worker died or hung mid-send.
+    Whether they left is unknown, so they become ``uncertain`` and a person decides."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            Message.objects.filter(
+                state=MessageState.SENDING, claimed_at__lt=now - outbox.lease()
+            ).values_list("pk", flat=True)
+        )
+        Message.objects.filter(pk__in=stale, state=MessageState.SENDING).update(
+            state=MessageState.UNCERTAIN,
+            last_error=_(
+                "Sending was interrupted (the worker stopped). Check whether the customer "
+                "received it, then confirm it as sent or send it again."
+            ),
+        )
+        open_uncertain_tasks(stale)
+    return stale
