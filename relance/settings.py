@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "relance.dunning",
     "relance.holds",
     "simple_history",
+    "anymail",
     "relance.runs",
     "relance.content",
     "relance.delivery",

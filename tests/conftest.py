@@ -33,6 +33,14 @@ def _isolated_files(settings, tmp_path: Path) -> None:
     """Nothing a test does may write into the real data folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "outbox"
+    settings.RELANCE_HOME = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def _sms_any_time(monkeypatch) -> None:
+    """SMS leave at once whatever the hour the tests run; quiet hours have their own tests,
+    with a fixed clock."""
+    monkeypatch.setenv("SMS_QUIET_HOURS", "none")
 
 
 @pytest.fixture(autouse=True)

@@ -110,7 +110,7 @@ def mark_posted(message: Message, user: User | None = None, reference: str = "")
                     JournalStatus.POSTED,
                     recipient=", ".join(message.recipients),
                     detail=detail,
-                    document=message.content.name,
+                    document=message.content.name or "",
                 )
             },
             user,

@@ -29,6 +29,7 @@ from relance.content.rendering import MissingTemplate, TemplateSet, render_parts
 from relance.content.sandbox import RenderError
 from relance.delivery import settings as outbox
 from relance.delivery.models import Message, MessageState
+from relance.delivery.sending import sms_allowed_from
 from relance.engine.penalties import MissingRate
 from relance.runs.completing import Completion, complete
 from relance.runs.models import Action, ActionState, JournalStatus, Run
@@ -145,15 +146,8 @@ def _queue_sms(
                 item.recipients = reminder.phones[:1]
                 item.segments = analyse(text).segments
         items.append(item)
-    _store(run, items, MessageState.PENDING, user, result, first_attempt=_sms_window)
-
-
-def _sms_window(now: datetime) -> datetime:
-    """SMS wait for the end of quiet hours instead of being dropped."""
-    from relance.channels.sms.transport import quiet_hours_from_environment
-    from relance.engine.quiet_hours import next_allowed
-
-    return next_allowed(timezone.localtime(now), quiet_hours_from_environment())
+    # SMS wait for the end of quiet hours instead of being dropped.
+    _store(run, items, MessageState.PENDING, user, result, first_attempt=sms_allowed_from)
 
 
 def _queue_letters(
@@ -291,7 +285,7 @@ def _letters_printed(messages: list[Message], user: User | None, result: Queued)
         actions,
         {
             m.action.pk: Completion(
-                JournalStatus.PRINTED, recipient=m.recipients[0], document=m.content.name
+                JournalStatus.PRINTED, recipient=m.recipients[0], document=m.content.name or ""
             )
             for m in messages
             if m.action is not None

@@ -25,7 +25,9 @@ def record_finished(limit: int = 500) -> int:
         if connection.features.has_select_for_update_skip_locked:
             todo = todo.select_for_update(skip_locked=True, of=("self",))
         messages = list(
-            todo.select_related("action__company", "action__customer", "customer")[:limit]
+            todo.select_related("action__company", "action__customer", "action__run", "customer")[
+                :limit
+            ]
         )
         if not messages:
             return 0
@@ -63,7 +65,7 @@ def _completion(message: Message) -> Completion:
         status,
         recipient=", ".join(message.recipients),
         detail=message.last_error if status == "failed" else "",
-        document=message.content.name,
+        document=message.content.name or "",
         message_id=message.provider_id,
     )
 

@@ -72,6 +72,13 @@ def claim(
     """Take up to ``limit`` due pending messages of ``channel`` for this worker alone."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
+    if channel == "sms":
+        allowed = sms_allowed_from(now)
+        if allowed > now:  # quiet hours: the due SMS wait, without using up an attempt
+            Message.objects.filter(
+                state=MessageState.PENDING, channel="sms", next_attempt_at__lte=now
+            ).update(next_attempt_at=allowed)
+            return []
     with transaction.atomic():
         due = Message.objects.filter(
             state=MessageState.PENDING, channel=channel, next_attempt_at__lte=now
@@ -149,12 +156,20 @@ def _fail(message: Message, error: str, clock: Clock) -> None:
 
 
 def _retry(message: Message, error: str, clock: Clock) -> None:
+    later = clock() + outbox.backoff(message.attempts)
+    if message.channel == "sms":
+        later = sms_allowed_from(later)
     Message.objects.filter(pk=message.pk, claim=message.claim).update(
-        state=MessageState.PENDING,
-        last_error=error,
-        next_attempt_at=clock() + outbox.backoff(message.attempts),
-        claim="",
+        state=MessageState.PENDING, last_error=error, next_attempt_at=later, claim=""
     )
+
+
+def sms_allowed_from(moment: datetime) -> datetime:
+    """The first moment from ``moment`` outside the SMS quiet hours (``SMS_QUIET_HOURS``)."""
+    from relance.channels.sms.transport import quiet_hours_from_environment
+    from relance.engine.quiet_hours import next_allowed
+
+    return next_allowed(timezone.localtime(moment), quiet_hours_from_environment())
 
 
 def mark_interrupted(now: datetime | None = None) -> list[int]:

@@ -4,6 +4,7 @@ admin and the back-office: queue a run, deliver what is due, and the one pass a 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -101,6 +102,6 @@ def dispatch(ids: list[int]) -> None:
         for start in range(0, len(ids), size):
             chunk = ids[start : start + size]
             # Tasks carry ids only, and only once the rows they name are committed.
-            transaction.on_commit(lambda chunk=chunk: send_messages.delay(chunk))
+            transaction.on_commit(partial(send_messages.delay, chunk))
     else:
         deliver(ids=ids)

@@ -164,8 +164,6 @@ def plan_as_json(result: Plan, penalties: Mapping[str, Penalty] | None = None) -
                 "total_due": str(proposal.total_due.quantize(CENT)),
                 "currency": proposal.currency,
                 "invoices": invoices_json(proposal.items),
-                # Only when the customer lacks an address for some of the level's channels.
-                **({"unreachable": list(proposal.unreachable)} if proposal.unreachable else {}),
             }
             for proposal in result.proposals
         ],

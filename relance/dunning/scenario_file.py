@@ -402,10 +402,10 @@ def _level_entry(level: ScenarioLevel) -> _FlowDict:
     for flag in LEVEL_FLAGS[1:]:
         if getattr(level, flag):
             entry[flag] = True
+    if level.fallback_channel:
+        entry["fallback"] = level.fallback_channel
     if level.sender_role != SignatoryRole.ACCOUNT_MANAGER:
         entry["sender"] = level.sender_role
     if level.signature_role != SignatoryRole.ACCOUNT_MANAGER:
         entry["signature"] = level.signature_role
-    if level.fallback_channel:
-        entry["fallback"] = level.fallback_channel
     return entry

@@ -242,7 +242,7 @@ def _plan_account(
     channels = top.channels
     if party.objections:
         channels = tuple(channel for channel in channels if channel not in party.objections)
-    reachable, unreachable = channels, ()
+    reachable, unreachable = channels, tuple[str, ...]()
     if not party.reachable.issuperset(channels):
         reachable = tuple(channel for channel in channels if channel in party.reachable)
         unreachable = tuple(channel for channel in channels if channel not in party.reachable)

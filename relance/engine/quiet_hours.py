@@ -1,8 +1,8 @@
 """When an SMS may leave: not at night, not on Sundays, not on public holidays.
 
-French practice (and the CNIL's recommendation for commercial messages, which customers apply
-to reminders too) is no SMS between 20:00 and 08:00, on Sundays or on public holidays. A
-message due in quiet hours is deferred to the first allowed moment, never dropped.
+French practice, written for commercial SMS and followed for reminders too, is no SMS between
+20:00 and 08:00, on Sundays or on public holidays. A message due in quiet hours is deferred to
+the first allowed moment, never dropped.
 
 Everything is computed in the wall-clock time of ``now``'s own time zone: 08:00 means 08:00 on
 the customer's clock, the day after a daylight-saving change included. Wall-clock times that

@@ -111,8 +111,8 @@ def _report(
     model_admin.message_user(
         request,
         _(
-            "%(run)s: %(done)d sent, %(failed)d failed, %(waiting)d waiting for a channel not "
-            "yet available."
+            "%(run)s: %(done)d sent, %(failed)d failed, %(waiting)d in the outbox (letters to "
+            "post, calls to make, messages deferred or to retry)."
         )
         % {"run": run, "done": outcome.done, "failed": outcome.failed, "waiting": outcome.waiting},
         level,

@@ -81,7 +81,9 @@ def _journal(
             action=action,
             date=action.as_of,
             at=now,
-            user=acting(user),
+            # The system sends on someone's behalf: whoever approved the action or started
+            # the run.
+            user_id=_acting_id(user) or action.decided_by_id or action.run.started_by_id,
             currency=action.currency,
             level=action.level,
             channel=action.channel,
@@ -119,6 +121,10 @@ def raise_levels(company: Company, actions: Sequence[Action]) -> None:
                 number__in=numbers[start : start + 5000],
             ).update(reached_level=level, reminded_on=day)
     refresh_markers(company, {action.customer_id for action in actions})
+
+
+def _acting_id(user: User | None) -> int | None:
+    return user.pk if user is not None and user.is_authenticated else None
 
 
 def acting(user: User | None) -> User | None:

@@ -225,7 +225,43 @@ def test_an_smtps_url_uses_implicit_tls_on_port_465(monkeypatch):
         (
             "sendmail://localhost",
             "EMAIL_URL='sendmail://localhost': unsupported scheme 'sendmail'; "
-            "use file://, console://, smtp:// or smtps://",
+            "use file://, console://, smtp://, smtps:// or one of anymail+brevo://, "
+            "anymail+mailjet://, anymail+postmark://, anymail+sendgrid://, anymail+amazonses://",
+        ),
+        (
+            "smtp://mail.example?tls=yes",
+            "EMAIL_URL: unknown option 'tls' for smtp://; options: rate, starttls, timeout",
+        ),
+        (
+            "smtps://mail.example?starttls=no",
+            "EMAIL_URL: unknown option 'starttls' for smtps://; options: rate, timeout",
+        ),
+        (
+            "file:///srv/outbox?rate=ten",
+            "EMAIL_URL: option rate='ten' is not a positive number of messages per minute",
+        ),
+        (
+            "console://?rate=0",
+            "EMAIL_URL: option rate='0' is not a positive number of messages per minute",
+        ),
+        (
+            "anymail+mailjet://only-the-key@",
+            "EMAIL_URL: anymail+mailjet:// needs MAILJET_API_KEY and MAILJET_SECRET_KEY "
+            "before the @ (anymail+mailjet://MAILJET_API_KEY:MAILJET_SECRET_KEY@)",
+        ),
+        (
+            "anymail+postmark://",
+            "EMAIL_URL: anymail+postmark:// needs POSTMARK_SERVER_TOKEN before the @ "
+            "(anymail+postmark://POSTMARK_SERVER_TOKEN@)",
+        ),
+        (
+            "anymail+brevo://xkeysib-1@?webhook_secret=nocolon",
+            "EMAIL_URL: option webhook_secret must be user:password",
+        ),
+        (
+            "anymail+brevo://xkeysib-1@?region=eu-west-3",
+            "EMAIL_URL: unknown option 'region' for anymail+brevo://; "
+            "options: rate, webhook_secret",
         ),
     ],
 )
@@ -234,6 +270,77 @@ def test_a_bad_email_url_fails_loudly_naming_the_variable(monkeypatch, raw, mess
     with pytest.raises(ImproperlyConfigured) as caught:
         env.get_email("EMAIL_URL", Path("/unused"))
     assert str(caught.value) == message
+
+
+def test_a_rate_paces_any_kind_of_email_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("EMAIL_URL", "smtp://mail.example?rate=120&timeout=10")
+    settings = env.get_email("EMAIL_URL", Path("/unused"))
+    assert (settings["EMAIL_RATE_PER_MINUTE"], settings["EMAIL_TIMEOUT"]) == (120, 10)
+    monkeypatch.setenv("EMAIL_URL", f"file://{tmp_path}?rate=30")
+    assert env.get_email("EMAIL_URL", Path("/unused")) == {
+        "EMAIL_BACKEND": "relance.mail.backends.EmlFileBackend",
+        "EMAIL_FILE_PATH": str(tmp_path),
+        "EMAIL_RATE_PER_MINUTE": 30,
+    }
+
+
+@pytest.mark.parametrize(
+    ("raw", "backend", "anymail"),
+    [
+        (
+            "anymail+brevo://xkeysib-0a1b%2F2c@",
+            "anymail.backends.brevo.EmailBackend",
+            {"BREVO_API_KEY": "xkeysib-0a1b/2c"},
+        ),
+        (
+            "anymail+mailjet://4c5d:9e8f@",
+            "anymail.backends.mailjet.EmailBackend",
+            {"MAILJET_API_KEY": "4c5d", "MAILJET_SECRET_KEY": "9e8f"},
+        ),
+        (
+            "anymail+postmark://00000000-aaaa-bbbb-cccc-111111111111@",
+            "anymail.backends.postmark.EmailBackend",
+            {"POSTMARK_SERVER_TOKEN": "00000000-aaaa-bbbb-cccc-111111111111"},
+        ),
+        (
+            "anymail+sendgrid://SG.abc.def@",
+            "anymail.backends.sendgrid.EmailBackend",
+            {"SENDGRID_API_KEY": "SG.abc.def"},
+        ),
+        ("anymail+amazonses://", "anymail.backends.amazon_ses.EmailBackend", {}),
+        (
+            "anymail+amazonses://?region=eu-west-3",
+            "anymail.backends.amazon_ses.EmailBackend",
+            {"AMAZON_SES_CLIENT_PARAMS": {"region_name": "eu-west-3"}},
+        ),
+    ],
+)
+def test_an_anymail_url_names_the_providers_backend_and_its_credentials(
+    monkeypatch, raw, backend, anymail
+):
+    monkeypatch.setenv("EMAIL_URL", raw)
+    assert env.get_email("EMAIL_URL", Path("/unused")) == {
+        "EMAIL_BACKEND": backend,
+        "ANYMAIL": anymail,
+    }
+
+
+def test_an_anymail_url_carries_the_webhook_secret_and_a_rate(monkeypatch):
+    monkeypatch.setenv(
+        "EMAIL_URL", "anymail+postmark://tok@?webhook_secret=relance:s3cr%40t&rate=600"
+    )
+    assert env.get_email("EMAIL_URL", Path("/unused")) == {
+        "EMAIL_BACKEND": "anymail.backends.postmark.EmailBackend",
+        "ANYMAIL": {"POSTMARK_SERVER_TOKEN": "tok", "WEBHOOK_SECRET": "relance:s3cr@t"},
+        "EMAIL_RATE_PER_MINUTE": 600,
+    }
+
+
+def test_an_anymail_url_with_missing_credentials_never_repeats_the_url(monkeypatch):
+    monkeypatch.setenv("EMAIL_URL", "anymail+mailjet://:secret-value@")
+    with pytest.raises(ImproperlyConfigured) as caught:
+        env.get_email("EMAIL_URL", Path("/unused"))
+    assert "secret-value" not in str(caught.value)
 
 
 def test_an_explicit_secret_key_is_used_as_is_and_nothing_is_written(monkeypatch, tmp_path):

@@ -28,5 +28,5 @@ class RecordingTransport:
     def close(self) -> None:
         self.closed += 1
 
-    def keys(self) -> list[str]:
+    def sent_keys(self) -> list[str]:
         return [message.key for message in self.sent]

@@ -74,17 +74,15 @@ def test_delivering_sends_each_message_once_over_one_connection_and_records_it(l
     queued_run(ledger)
     outcome = services.deliver()
     assert (outcome.sent, outcome.failed, outcome.recorded) == (5, 0, 5)
-    assert len(transport.keys()) == len(set(transport.keys())) == 5
+    assert len(transport.sent_keys()) == len(set(transport.sent_keys())) == 5
     assert transport.opened == transport.closed == 1
     assert set(Message.objects.values_list("state", flat=True)) == {"sent"}
     assert set(levels(ledger).values()) == {1}
     entries = JournalEntry.objects.filter(status=JournalStatus.SENT)
     assert entries.count() == 5
     entry = entries.get(customer__code="C1")
-    assert (
-        entry.document.name.endswith(".eml")
-        and entry.message_id == "<" + Message.objects.get(customer__code="C1").key + "@provider>"
-    )
+    assert entry.document.name.endswith(".eml")
+    assert entry.message_id == f"<{Message.objects.get(customer__code='C1').key}@provider>"
     assert services.deliver().sent == 0  # nothing left: nothing sent twice
 
 
@@ -113,13 +111,14 @@ def test_a_transient_error_puts_the_message_back_with_a_later_attempt(ledger, tr
     assert (outcome.sent, outcome.retried) == (4, 1)
     waiting = Message.objects.get(customer__code="C2")
     assert (waiting.state, waiting.attempts) == ("pending", 1)
-    assert "451" in waiting.last_error and waiting.next_attempt_at > clock()
+    assert "451" in waiting.last_error
+    assert waiting.next_attempt_at > clock()
     assert services.deliver(clock=clock).handled == 0  # not due yet
     transport.before = None
     clock.advance(minutes=2)
     assert services.deliver(clock=clock).sent == 1
     assert Message.objects.get(customer__code="C2").state == "sent"
-    assert transport.keys().count(waiting.key) == 1
+    assert transport.sent_keys().count(waiting.key) == 1
 
 
 def test_a_message_failing_transiently_too_often_fails_for_good(ledger, transport, clock, settings):
@@ -151,12 +150,14 @@ def test_a_permanent_error_fails_at_once_takes_the_fallback_and_tells_the_collec
     failed = Message.objects.get(customer__code="C3")
     assert (failed.state, failed.attempts) == ("failed", 1)
     email = Action.objects.get(customer__code="C3", channel="email")
-    assert email.state == ActionState.FAILED and "550" in email.error
+    assert email.state == ActionState.FAILED
+    assert "550" in email.error
     assert JournalEntry.objects.get(action=email).status == JournalStatus.FAILED
     letter = Action.objects.get(customer__code="C3", channel="letter")
     assert letter.fallback_of == email
     task = Task.objects.get(kind=TaskKind.FAILED, customer__code="C3")
-    assert "letter" in task.body and task.state == TaskState.OPEN
+    assert "letter" in task.body
+    assert task.state == TaskState.OPEN
     assert levels(ledger)["F3"] is None  # nothing reached C3 yet
     services.worker_pass()
     assert Message.objects.get(action=letter).state == MessageState.TO_POST
@@ -178,7 +179,8 @@ def test_two_claims_never_take_the_same_message(ledger, transport, settings):
     queued_run(ledger)
     first = claim("email", 3, worker="a")
     second = claim("email", 3, worker="b")
-    assert len(first) == 3 and len(second) == 2
+    assert len(first) == 3
+    assert len(second) == 2
     assert not {m.pk for m in first} & {m.pk for m in second}
     assert claim("email", 3, worker="c") == []
 
@@ -196,7 +198,7 @@ def test_a_message_left_sending_by_a_dead_worker_becomes_uncertain_and_is_never_
     uncertain = Message.objects.get(pk=claimed[0].pk)
     assert uncertain.state == MessageState.UNCERTAIN
     services.worker_pass()
-    assert claimed[0].key not in transport.keys()
+    assert claimed[0].key not in transport.sent_keys()
     assert Task.objects.get(kind=TaskKind.UNCERTAIN, message=uncertain).state == TaskState.OPEN
     assert uncertain.action.state == ActionState.QUEUED
 
@@ -210,7 +212,8 @@ def test_confirming_an_uncertain_message_records_it_as_sent(ledger, transport, c
     assert message.state == MessageState.UNCERTAIN
     decisions.confirm_sent(message)
     message.refresh_from_db()
-    assert message.state == MessageState.SENT and claimed.key not in transport.keys()
+    assert message.state == MessageState.SENT
+    assert claimed.key not in transport.sent_keys()
     assert JournalEntry.objects.get(action=message.action).status == JournalStatus.SENT
     assert levels(ledger)[message.action.invoices[0]["number"]] == 1
     assert Task.objects.get(message=message).state == TaskState.DONE
@@ -223,7 +226,7 @@ def test_resending_an_uncertain_message_sends_it_once_more(ledger, transport, se
     services.worker_pass()
     decisions.resend(Message.objects.get(pk=claimed.pk))
     services.worker_pass()
-    assert transport.keys().count(claimed.key) == 1
+    assert transport.sent_keys().count(claimed.key) == 1
     assert Message.objects.get(pk=claimed.pk).state == MessageState.SENT
 
 
@@ -234,8 +237,9 @@ def test_a_worker_that_finishes_after_its_lease_still_records_the_message_as_sen
     queued_run(ledger)
     slow = claim("email", 1, worker="slow")
     mark_interrupted()  # another worker thinks "slow" died
-    from relance.delivery.sending import send_claimed
     from django.utils import timezone
+
+    from relance.delivery.sending import send_claimed
 
     send_claimed(slow, transport, timezone.now)
     assert Message.objects.get(pk=slow[0].pk).state == MessageState.SENT
@@ -248,7 +252,7 @@ def test_cancelling_a_pending_message_removes_its_action_and_nothing_leaves(ledg
         decisions.cancel(message, " ")
     decisions.cancel(message, "paid by phone this morning")
     services.deliver()
-    assert message.key not in transport.keys()
+    assert message.key not in transport.sent_keys()
     assert Action.objects.get(pk=message.action_id).state == ActionState.REMOVED
     assert JournalEntry.objects.get(action_id=message.action_id).status == JournalStatus.REMOVED
 
@@ -258,7 +262,8 @@ def test_a_letter_raises_the_level_only_once_marked_posted(company, transport):
     invoice(customer(company, "L1", **ADDRESS), "F20", 20)
     run = queued_run(company)
     message = Message.objects.get(run=run)
-    assert message.state == MessageState.TO_POST and message.content.name.endswith(".pdf")
+    assert message.state == MessageState.TO_POST
+    assert message.content.name.endswith(".pdf")
     assert run.print_batch.name.endswith(".pdf")
     assert JournalEntry.objects.get().status == JournalStatus.PRINTED
     assert levels(company)["F20"] is None
@@ -266,7 +271,8 @@ def test_a_letter_raises_the_level_only_once_marked_posted(company, transport):
         decisions.confirm_sent(message)
     decisions.mark_posted(message, reference="1A 234 567 8901 2")
     message.refresh_from_db()
-    assert message.state == MessageState.SENT and message.reference == "1A 234 567 8901 2"
+    assert message.state == MessageState.SENT
+    assert message.reference == "1A 234 567 8901 2"
     posted = JournalEntry.objects.get(status=JournalStatus.POSTED)
     assert "1A 234 567 8901 2" in posted.detail
     assert levels(company)["F20"] == 2

@@ -5,8 +5,9 @@ from email import policy
 import pytest
 from django.utils import translation
 
+from relance.delivery.models import Message
 from relance.ledger.models import Contact, Customer
-from relance.runs.models import Action, JournalEntry, JournalStatus
+from relance.runs.models import Action, JournalEntry
 from relance.runs.services import RunRequest, run_dunning
 from tests.runs.conftest import AS_OF, customer, invoice
 
@@ -52,7 +53,9 @@ def test_contacts_who_receive_reminders_are_copied_once(ledger, smtp_server):
     assert smtp_server.messages[0][1] == ["c0@example.com", "compta@c0.example"]
 
 
-def test_a_refused_connection_fails_each_action_and_leaves_the_levels_alone(ledger, settings):
+def test_a_refused_connection_keeps_each_message_for_a_later_attempt_and_the_levels_alone(
+    ledger, settings
+):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
@@ -60,10 +63,12 @@ def test_a_refused_connection_fails_each_action_and_leaves_the_levels_alone(ledg
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port
     settings.EMAIL_USE_TLS = False
     result = run_dunning(ledger, RunRequest(AS_OF))
-    assert (result.outcome.done, result.outcome.failed) == (0, 5)
-    assert set(Action.objects.values_list("state", flat=True)) == {"failed"}
-    assert "ConnectionRefusedError" in Action.objects.first().error  # type: ignore[union-attr]
-    assert set(JournalEntry.objects.values_list("status", flat=True)) == {JournalStatus.FAILED}
+    assert (result.outcome.done, result.outcome.failed, result.outcome.waiting) == (0, 0, 5)
+    assert set(Action.objects.values_list("state", flat=True)) == {"queued"}
+    waiting = Message.objects.filter(channel="email")
+    assert set(waiting.values_list("state", "attempts")) == {("pending", 1)}
+    assert all("refused" in message.last_error.lower() for message in waiting)
+    assert not JournalEntry.objects.exists()
     assert Customer.objects.filter(marker__isnull=False).count() == 0
 
 

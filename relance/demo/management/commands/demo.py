@@ -1,4 +1,6 @@
+import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from relance.demo.services import (
     reset_demo,
 )
 from relance.ledger.importing.errors import ImportRejected
+from relance.mail.sink import LocalSmtp
 
 
 class Command(BaseCommand):
@@ -50,6 +53,19 @@ class Command(BaseCommand):
             seed=options["seed"],
             as_of=options["as_of"] or timezone.localdate(),
         )
+        sink = None
+        if not os.environ.get("EMAIL_URL"):
+            # Reminders travel over real SMTP, to a local server that keeps them as .eml files
+            # in the outbox folder, as a company's mail server would receive them.
+            outbox = getattr(
+                settings, "EMAIL_FILE_PATH", settings.RELANCE_HOME / "outbox" / "email"
+            )
+            sink = LocalSmtp(Path(outbox)).start()
+            sink.use()
+            self.stdout.write(
+                _("local SMTP server on %(host)s:%(port)s, e-mails kept in %(folder)s")
+                % {"host": sink.host, "port": sink.port, "folder": sink.folder}
+            )
         if options["reset"]:
             reset_demo()
         if demo_is_loaded():
@@ -84,5 +100,9 @@ class Command(BaseCommand):
                 % {"user": DEMO_USER, "password": DEMO_PASSWORD}
             )
         )
-        if not options["no_serve"]:
-            call_command("serve", host=options["host"], port=options["port"])
+        try:
+            if not options["no_serve"]:
+                call_command("serve", host=options["host"], port=options["port"])
+        finally:
+            if sink is not None:
+                sink.stop()
