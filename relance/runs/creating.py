@@ -82,7 +82,7 @@ def create_run(company: Company, request: RunRequest, user: User | None = None) 
             started_by=user if user is not None and user.is_authenticated else None,
             proposals=len(proposals),
         )
-        actions = _new_actions(company, run, proposals, request.review)
+        actions = new_actions(company, run, proposals, request.review)
         run.skipped = len(proposals) - len({(a.customer_id, a.currency) for a in actions})
         run.save(update_fields=["skipped"])
         _supersede(company, run, actions)
@@ -90,7 +90,7 @@ def create_run(company: Company, request: RunRequest, user: User | None = None) 
     return run
 
 
-def _new_actions(
+def new_actions(
     company: Company, run: Run, proposals: list[Proposal], review: bool
 ) -> list[Action]:
     ids = _customer_ids(company, [proposal.customer for proposal in proposals])
@@ -130,6 +130,7 @@ def _new_actions(
                         for item in proposal.items
                     ],
                     state=ActionState.PROPOSED if needs_review else ActionState.APPROVED,
+                    unreachable=list(proposal.unreachable),
                 )
             )
     return actions

@@ -102,6 +102,9 @@ class Action(models.Model):
     executed_at = models.DateTimeField(_("executed at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     message_id = models.CharField(_("message id"), max_length=250, blank=True)
+    # The level's channels this customer has no address for (this action may be their
+    # fallback): what a manual run lists apart, e.g. customers without an e-mail address.
+    unreachable = models.JSONField(_("no address for"), default=list, blank=True)
     # Set on an action created because another channel could not reach the customer.
     fallback_of = models.ForeignKey(
         "self",
