@@ -10,12 +10,42 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from relance.delivery import decisions
 from relance.delivery.models import Message
+
+
+class MessageInline(admin.TabularInline):
+    """A run's or a customer's messages: what left, when, and what came of it."""
+
+    model = Message
+    readonly_fields = [
+        "customer",
+        "channel",
+        "level",
+        "state",
+        "attempts",
+        "sent_at",
+        "event",
+        "opened",
+    ]
+    fields = list(readonly_fields)
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["customer__code", "channel"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("content"))
+    def opened(self, message: Message) -> str:
+        url = reverse("delivery:message-content", args=[message.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _("open"))
 
 
 @admin.register(Message)
@@ -49,7 +79,8 @@ class MessageAdmin(admin.ModelAdmin):
     def content_link(self, message: Message) -> str:
         if not message.content:
             return "—"
-        return format_html('<a href="{}">{}</a>', message.content.url, message.content.name)
+        url = reverse("delivery:message-content", args=[message.pk])
+        return format_html('<a href="{}">{}</a>', url, message.content.name)
 
     def _decide(
         self,

@@ -11,6 +11,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -43,12 +45,38 @@ class ActionInline(admin.TabularInline):
 class RunAdmin(admin.ModelAdmin):
     list_display = ["id", "as_of", "company", "proposals", "skipped", "review", "started_by"]
     list_filter = ["company", "as_of"]
-    readonly_fields = [field.name for field in Run._meta.fields]
+    readonly_fields = ["progress", *(field.name for field in Run._meta.fields)]
     inlines = [ActionInline]
     actions = ["execute_approved"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # runs are started with `relance run` or the run screen
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        from relance.delivery.admin import MessageInline
+
+        return [ActionInline, MessageInline]
+
+    @admin.display(description=_("progress"))
+    def progress(self, run: Run) -> str:
+        from relance.delivery.models import MessageState
+        from relance.delivery.selectors import counts_by_state
+
+        outcome = executing.progress(run)
+        counts = counts_by_state(run.company, run.pk)
+        outbox = ", ".join(
+            f"{MessageState(state).label}: {counts[state]}"
+            for state, _label in MessageState.choices
+            if counts.get(state)
+        )
+        return _(
+            "%(done)d done, %(failed)d failed, %(waiting)d in the outbox. Outbox: %(outbox)s"
+        ) % {
+            "done": outcome.done,
+            "failed": outcome.failed,
+            "waiting": outcome.waiting,
+            "outbox": outbox or "—",
+        }
 
     @admin.action(description=_("Send the approved actions of the selected runs"))
     def execute_approved(self, request: HttpRequest, queryset: QuerySet[Run]) -> None:
@@ -149,6 +177,7 @@ class JournalInline(admin.TabularInline):
         "total_due",
         "by",
         "recipient",
+        "sent_document",
     ]
     fields = list(readonly_fields)
     extra = 0
@@ -165,6 +194,13 @@ class JournalInline(admin.TabularInline):
     @admin.display(description=_("user"))
     def by(self, entry: JournalEntry) -> str:
         return entry.user.get_username() if entry.user else str(_("system"))
+
+    @admin.display(description=_("document"))
+    def sent_document(self, entry: JournalEntry) -> str:
+        if not entry.document:
+            return "—"
+        url = reverse("delivery:journal-document", args=[entry.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _("open"))
 
 
 CustomerAdmin.inlines = [*CustomerAdmin.inlines, JournalInline]
