@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import phonenumbers
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -37,6 +38,11 @@ from relance.tasks.models import TaskKind
 from relance.tasks.services import open_task
 
 SENT_BY_WORKERS = ("email", "sms")
+# North American numbers don't tell mobiles from landlines.
+MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
 
 
 @dataclass
@@ -133,7 +139,8 @@ def _queue_sms(
     items = []
     for action, reminder in zip(actions, reminders_for_actions(run.company, actions), strict=True):
         item = _Item(action, reminder)
-        if not reminder.phones:
+        mobiles = [number for number in reminder.phones if is_mobile(number)]
+        if not mobiles:
             item.error, item.unreachable = _("no mobile phone number"), True
         else:
             try:
@@ -143,11 +150,24 @@ def _queue_sms(
                 item.error = str(exc)
             else:
                 item.content, item.extension = text.encode(), "txt"
-                item.recipients = reminder.phones[:1]
+                item.recipients = (mobiles[0],)
                 item.segments = analyse(text).segments
         items.append(item)
     # SMS wait for the end of quiet hours instead of being dropped.
     _store(run, items, MessageState.PENDING, user, result, first_attempt=sms_allowed_from)
+
+
+def is_mobile(number: str) -> bool:
+    """Whether an SMS can reach ``number`` (E.164): a landline cannot.
+
+    >>> is_mobile("+33612345678"), is_mobile("+33531360576"), is_mobile("+1 650 253 0000")
+    (True, False, True)
+    """
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) in MOBILE_TYPES
 
 
 def _queue_letters(
