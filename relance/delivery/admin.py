@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from relance.delivery import decisions
 from relance.delivery.models import Message
+from relance.ledger.admin import CustomerAdmin
 
 
 class MessageInline(admin.TabularInline):
@@ -118,3 +119,6 @@ class MessageAdmin(admin.ModelAdmin):
     def cancel(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
         reason = str(_("Cancelled in the admin"))
         self._decide(request, queryset, lambda m: decisions.cancel(m, reason, request.user))  # type: ignore[arg-type]
+
+
+CustomerAdmin.inlines = [*CustomerAdmin.inlines, MessageInline]
