@@ -20,6 +20,7 @@ demo: setup
 	$(BIN)/relance demo
 
 test: setup lint
+	@bash scripts/browser-deps.sh
 	@bash scripts/test.sh
 
 lint: setup

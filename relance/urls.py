@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
-urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+from relance.web.urls import account_urls
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("relance.web.urls")),
+    path("account/", include(account_urls)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("webhooks/anymail/", include("anymail.urls")),

@@ -9,10 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group as Role
 from django.db import transaction
 from django.utils.text import slugify
 from faker import Faker
 
+from relance.accounts.models import Membership
+from relance.accounts.roles import COLLECTOR, SUPERVISOR
 from relance.content.services import ensure_default_templates
 from relance.demo.generator import DemoSpec, customer_rows, ledger_rows
 from relance.dunning.models import Group
@@ -110,6 +113,7 @@ def load_demo(spec: DemoSpec, folder: Path) -> DemoResult:
     _add_groups_and_holds(company, spec)
     ensure_demo_user()
     _add_signatories(company)
+    _add_members(company)
     # The demo opens on a real day of work: reminders sent, formal notices awaiting review.
     run = run_dunning(company, RunRequest(as_of=spec.as_of))
     return DemoResult(company, reports, folder, run)
@@ -216,6 +220,21 @@ def _add_signatories(company: Company) -> None:
     company.legal_department = users["legal_department"]
     company.save(update_fields=["head_of_accounts", "legal_department"])
     Customer.objects.filter(company=company, collector=None).update(collector=users["collector"])
+
+
+# The demo's logins: the supervisor ("demo", also the admin) and the collector.
+DEMO_ROLES = {DEMO_USER: SUPERVISOR, "camille.roux": COLLECTOR, "helene.martin": SUPERVISOR}
+
+
+def _add_members(company: Company) -> None:
+    user_model = get_user_model()
+    for username, role in DEMO_ROLES.items():
+        user = user_model.objects.get(username=username)
+        Membership.objects.get_or_create(user=user, company=company)
+        user.groups.add(Role.objects.get(name=role))
+        if username == "camille.roux" and not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
 
 
 def ensure_demo_user() -> None:

@@ -41,7 +41,11 @@ def test_the_demo_user_can_log_in(tmp_path, client):
     load_demo(SPEC, tmp_path)
     user = get_user_model().objects.get(username=DEMO_USER)
     assert user.check_password(DEMO_PASSWORD)
-    assert client.login(username=DEMO_USER, password=DEMO_PASSWORD)
+    response = client.post(
+        "/account/login/", {"username": DEMO_USER, "password": DEMO_PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Ateliers Mercier" in response.content.decode()
     assert client.get("/admin/ledger/invoice/").status_code == 200
 
 

@@ -1,0 +1,39 @@
+"""What a user may see in the current company: every query of the back-office starts here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from relance.accounts.roles import COLLECTOR, role_of
+from relance.ledger.models import Customer
+
+View = Callable[..., HttpResponse]
+
+
+def company_view(view: View) -> View:
+    """Logged in, and with a company: a user who belongs to none sees nothing (404)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "company", None) is None:
+            raise Http404("no company")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def visible_customers(request: HttpRequest) -> QuerySet[Customer]:
+    """The current company's customers; a collector sees theirs and those nobody holds."""
+    customers = Customer.objects.filter(company=request.company)  # type: ignore[attr-defined]
+    user: User = request.user  # type: ignore[assignment]
+    if role_of(user) == COLLECTOR:
+        customers = customers.filter(Q(collector=user) | Q(collector__isnull=True))
+    return customers

@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth
+from django.urls import path
+
+from relance.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("customers/", views.customers, name="customers"),
+    path("customers/<str:code>/", views.customer, name="customer"),
+    path("company/", views.switch_company, name="switch-company"),
+]
+
+# Logging in and out, and resetting a forgotten password by e-mail (Django's views, our pages).
+account_urls = [
+    path("login/", auth.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
