@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from relance.delivery.labels import channel_noun
 from relance.delivery.models import DeliveryEvent, Message
 from relance.tasks.models import TaskKind
 from relance.tasks.services import open_task
@@ -76,7 +77,11 @@ def _open_task(message: Message, delivery: str, detail: str) -> None:
             "The provider refused to deliver the level %(level)s %(channel)s to %(customer)s"
         ),
     }
-    names = {"level": message.level, "channel": message.channel, "customer": message.customer.name}
+    names = {
+        "level": message.level,
+        "channel": channel_noun(message.channel),
+        "customer": message.customer.name,
+    }
     body = _(
         "Sent to %(recipients)s. The provider said: %(detail)s\n"
         "Check the customer's address, then send the reminder another way if needed."

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from relance.delivery.labels import channel_noun
 from relance.dunning.models import ScenarioLevel
 from relance.runs.models import Action, ActionState
 from relance.tasks.models import TaskKind
@@ -56,7 +57,7 @@ def fall_back(actions: Sequence[Action], user: User | None = None) -> list[int]:
                     created.append(fallback.pk)
                     detail = _("%(error)s; a %(channel)s goes instead.") % {
                         "error": action.error,
-                        "channel": channel,
+                        "channel": channel_noun(channel),
                     }
             open_task(
                 action.customer,
@@ -64,7 +65,7 @@ def fall_back(actions: Sequence[Action], user: User | None = None) -> list[int]:
                 _("The level %(level)s %(channel)s to %(customer)s could not be sent")
                 % {
                     "level": action.level,
-                    "channel": action.channel,
+                    "channel": channel_noun(action.channel),
                     "customer": action.customer.name,
                 },
                 body=detail,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from relance.delivery.fallback import fall_back
+from relance.delivery.labels import channel_noun
 from relance.delivery.models import Message, MessageState
 from relance.runs.completing import Completion, complete
 from relance.tasks.models import Task, TaskKind, TaskState
@@ -78,7 +79,7 @@ def open_uncertain_tasks(ids: list[int]) -> None:
             _("Check whether the level %(level)s %(channel)s reached %(customer)s")
             % {
                 "level": message.level,
-                "channel": message.channel,
+                "channel": channel_noun(message.channel),
                 "customer": message.customer.name,
             },
             body=message.last_error,

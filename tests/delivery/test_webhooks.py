@@ -151,8 +151,11 @@ def test_a_bounce_is_recorded_and_the_collector_gets_one_task_however_often_it_i
         collector,
     )
     assert (task.message_id, task.action_id) == (sent.pk, None)
-    assert task.title == "The level 2 email to Durand SARL bounced"
-    assert "Sent to compta@durand.example." in task.body
+    # A provider's call carries no language: the task speaks the installation's (French).
+    assert (
+        task.title == "La relance e-mail de niveau 2 adressée à Durand SARL n'a pas été distribuée"
+    )
+    assert "Envoyée à compta@durand.example." in task.body
     assert "550 5.1.1" in task.body
 
 
@@ -170,7 +173,7 @@ def test_a_spam_complaint_after_the_delivery_is_recorded_with_a_task(sent):
     sent.refresh_from_db()
     assert sent.event == DeliveryEvent.COMPLAINED
     [task] = Task.objects.all()
-    assert task.title == "Durand SARL marked the level 2 email as spam"
+    assert task.title == "Durand SARL a signalé comme spam la relance e-mail de niveau 2"
 
 
 def test_opens_say_nothing_about_delivery_and_are_not_recorded(sent):
@@ -205,5 +208,5 @@ def test_a_provider_with_one_id_per_recipient_finds_the_message_by_any_of_them(s
     sent.refresh_from_db()
     assert (sent.event, sent.event_detail) == (DeliveryEvent.REJECTED, "blocked")
     assert Task.objects.get().title == (
-        "The provider refused to deliver the level 2 email to Durand SARL"
+        "The provider refused to deliver the level 2 e-mail to Durand SARL"
     )
