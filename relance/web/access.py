@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
-from relance.accounts.roles import COLLECTOR, role_of
+from relance.accounts.roles import COLLECTOR, SUPERVISOR, role_of
 from relance.ledger.models import Customer
 
 View = Callable[..., HttpResponse]
@@ -37,3 +38,16 @@ def visible_customers(request: HttpRequest) -> QuerySet[Customer]:
     if role_of(user) == COLLECTOR:
         customers = customers.filter(Q(collector=user) | Q(collector__isnull=True))
     return customers
+
+
+def acting_view(view: View) -> View:
+    """A view that changes something: company members but viewers (403)."""
+
+    @company_view
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if role_of(request.user) not in (SUPERVISOR, COLLECTOR):  # type: ignore[arg-type,operator]
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from relance.web import views
+from relance.web import journal, runs, todo, views
 
 app_name = "web"
 urlpatterns = [
@@ -9,6 +9,13 @@ urlpatterns = [
     path("customers/", views.customers, name="customers"),
     path("customers/<str:code>/", views.customer, name="customer"),
     path("company/", views.switch_company, name="switch-company"),
+    path("runs/", runs.run_list, name="runs"),
+    path("runs/<int:pk>/", runs.run_detail, name="run"),
+    path("runs/<int:pk>/decide/", runs.run_decide, name="run-decide"),
+    path("todo/", todo.todo_list, name="todo"),
+    path("todo/<int:pk>/", todo.task_detail, name="task"),
+    path("todo/<int:pk>/close/", todo.task_close, name="task-close"),
+    path("journal/", journal.journal, name="journal"),
 ]
 
 # Logging in and out, and resetting a forgotten password by e-mail (Django's views, our pages).

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 
 from relance.accounts.models import Membership
 from relance.accounts.roles import COLLECTOR, SUPERVISOR, VIEWER
+from relance.dunning.scenario_file import load, parse
 from relance.ledger.models import Company, Customer
 from relance.ledger.services.companies import ensure_company
 from tests.runs.conftest import invoice
@@ -50,9 +51,24 @@ def world(db) -> World:
         "outsider": member("otto", COLLECTOR, b),
         "nobody": member("nora", None),
     }
-    a_customer = Customer.objects.create(company=a, code="A1", name="Client Alpha")
-    b_customer = Customer.objects.create(company=b, code="B1", name="Client Beta")
+    a_customer = Customer.objects.create(
+        company=a, code="A1", name="Client Alpha", email="a1@example.com", phone="+33612345678"
+    )
+    b_customer = Customer.objects.create(
+        company=b, code="B1", name="Client Beta", email="b1@example.com"
+    )
     invoice(a_customer, "FA1", 45, "1200.00")
     invoice(a_customer, "FA2", -3, "300.00")
     invoice(b_customer, "FB1", 10, "999.00")
+    for company in (a, b):
+        load(company, parse(SCENARIOS, "s.yaml"))
     return World(a, b, a_customer, b_customer, users)
+
+
+SCENARIOS = """\
+scenarios:
+  - code: std
+    levels:
+      - {level: 1, from_days: 1, to_days: 30, channels: [email]}
+      - {level: 2, from_days: 31, to_days: 400, channels: [email, call]}
+"""

@@ -14,7 +14,12 @@ SCREENS = [
     ("web:home", {}),
     ("web:customers", {}),
     ("web:customer", {"code": "A1"}),
+    ("web:runs", {}),
+    ("web:todo", {}),
+    ("web:journal", {}),
 ]
+# Screens that change something, with the object of company A they act on.
+ACTIONS = ["web:run-decide", "web:task", "web:task-close"]
 
 
 @pytest.mark.parametrize(("name", "kwargs"), SCREENS)
@@ -104,3 +109,42 @@ def test_the_interface_speaks_english_or_french_as_the_user_chooses(client, worl
     assert 'lang="fr"' in client.get(reverse("web:home")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get(reverse("web:home")).content.decode()
+
+
+@pytest.fixture
+def a_run(world):
+    from relance.runs.services import RunRequest, run_dunning
+    from tests.runs.conftest import AS_OF
+
+    return run_dunning(world.a, RunRequest(AS_OF, review=True)).run
+
+
+def _action_url(name, run, task):
+    return reverse(name, kwargs={"pk": run.pk if name == "web:run-decide" else task.pk})
+
+
+@pytest.fixture
+def a_task(world):
+    from relance.tasks.models import TaskKind
+    from relance.tasks.services import open_task
+
+    return open_task(world.a_customer, TaskKind.FAILED, "check the address")
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_a_viewer_may_not_change_anything(client, world, a_run, a_task, name):
+    client.force_login(world.users[VIEWER])
+    response = client.post(_action_url(name, a_run, a_task), {"decision": "approve_all"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_a_collector_of_another_company_cannot_act_on_company_a(client, world, a_run, a_task, name):
+    client.force_login(world.users["outsider"])
+    response = client.post(_action_url(name, a_run, a_task), {"decision": "approve_all"})
+    assert response.status_code == 404
+
+
+def test_a_run_of_another_company_is_not_found(client, world, a_run):
+    client.force_login(world.users["outsider"])
+    assert client.get(reverse("web:run", kwargs={"pk": a_run.pk})).status_code == 404
