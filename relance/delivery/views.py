@@ -1,14 +1,15 @@
 """Opening exactly what was sent: a message's stored content (the .eml, shown as text; the PDF
-of a letter), for staff. The back-office (issue 6) adds per-company scoping on top."""
+of a letter), for the users of the message's company only."""
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from relance.accounts.scoping import companies_of
 from relance.delivery.models import Message
 from relance.runs.models import JournalEntry
 
@@ -32,11 +33,13 @@ def _serve(stored: object) -> FileResponse:
     return response
 
 
-@staff_member_required
+@login_required
 def message_content(request: HttpRequest, pk: int) -> FileResponse:
-    return _serve(get_object_or_404(Message, pk=pk).content)
+    mine = companies_of(request.user)
+    return _serve(get_object_or_404(Message, pk=pk, company__in=mine).content)
 
 
-@staff_member_required
+@login_required
 def journal_document(request: HttpRequest, pk: int) -> FileResponse:
-    return _serve(get_object_or_404(JournalEntry, pk=pk).document)
+    mine = companies_of(request.user)
+    return _serve(get_object_or_404(JournalEntry, pk=pk, company__in=mine).document)

@@ -30,7 +30,8 @@ def run(company, mailoutbox):
 
 
 def test_the_run_page_shows_its_progress_and_each_message(staff, run):
-    page = staff.get(reverse("admin:runs_run_change", args=[run.pk])).content.decode()
+    url = reverse("admin:runs_run_change", args=[run.pk])
+    page = staff.get(url, headers={"accept-language": "en"}).content.decode()
     assert "3 done, 0 failed, 0 in the outbox" in page
     for message in Message.objects.filter(run=run):
         assert reverse("delivery:message-content", args=[message.pk]) in page
@@ -47,11 +48,14 @@ def test_the_exact_email_sent_opens_from_the_message_and_the_journal(staff, run)
     assert b"".join(journal.streaming_content) == body
 
 
-def test_documents_are_for_staff_only(client, run):
+def test_documents_are_for_the_users_of_their_company_only(client, run):
     message = Message.objects.filter(run=run).first()
-    response = client.get(reverse("delivery:message-content", args=[message.pk]))
+    url = reverse("delivery:message-content", args=[message.pk])
+    response = client.get(url)
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+    client.force_login(User.objects.create_user("stranger"))  # belongs to no company
+    assert client.get(url).status_code == 404
 
 
 def test_a_person_resends_an_uncertain_message_from_the_admin(staff, company, settings):

@@ -81,3 +81,34 @@ def test_the_interface_switches_to_french(page, live_server, world):
     page.get_by_role("button", name="FR").click()
     page.wait_for_function("document.documentElement.lang === 'fr'")
     assert page.locator("h1").inner_text().startswith("Aujourd")
+
+
+def test_a_collector_reviews_a_run_removes_a_customer_launches_it_and_sees_the_email(
+    page, live_server, world
+):
+    from relance.ledger.models import Customer
+    from relance.runs.services import RunRequest, run_dunning
+    from tests.runs.conftest import AS_OF, invoice
+
+    delta = Customer.objects.create(
+        company=world.a, code="A2", name="Client Delta", email="a2@example.com"
+    )
+    invoice(delta, "FD1", 12, "80.00")
+    run = run_dunning(world.a, RunRequest(AS_OF, review=True)).run
+    log_in(page, live_server, world.users[COLLECTOR].username)
+    page.wait_for_url(live_server.url + "/")
+    page.get_by_role("link", name=str(run)).click()
+    page.get_by_label("Client Delta email").check()
+    page.get_by_label("Reason").fill("paid by phone")
+    page.get_by_role("button", name="Remove the selected").click()
+    page.locator('tr[data-customer="A2"]').get_by_text("paid by phone").wait_for()
+    page.get_by_role("button", name="Approve all").click()
+    page.get_by_role("button", name="Launch").click()
+    page.get_by_role("status").filter(has_text="done").first.wait_for()
+    page.screenshot(path=str(SCREENSHOTS / "web-run.png"), full_page=True)
+    page.goto(live_server.url + reverse("web:customer", kwargs={"code": "A1"}))
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="open").first.click()
+    sent = popup.value
+    sent.wait_for_load_state()
+    assert "a1@example.com" in sent.content()
