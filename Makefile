@@ -39,7 +39,7 @@ bench: setup
 	$(BIN)/python bench/render_letters.py
 
 messages: setup
-	cd relance && ../$(BIN)/relance makemessages --locale fr --no-obsolete && \
+	cd relance && ../$(BIN)/relance makemessages --locale fr --locale de --locale es --locale it --no-obsolete && \
 		../$(BIN)/relance compilemessages
 
 clean:

@@ -222,7 +222,8 @@ def test_every_shipped_letter_template_prints_on_one_or_two_pages():
     for one, letter in zip(items, batch.letters, strict=True):
         assert 1 <= letter.page_count <= 2
         content = "".join(pages_text(letter.pdf))
-        assert f"Page 1/{letter.page_count}" in content
+        label = {"de": "Seite", "es": "Página", "it": "Pagina"}.get(one.reminder.language, "Page")
+        assert f"{label} 1/{letter.page_count}" in content
         total = str(one.reminder.grand_total).replace(".", "")
         assert total in re.sub(r"\D", "", content)  # however the language writes it
 
