@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Iterator
@@ -108,3 +109,16 @@ def point_django_at(settings, port: int) -> None:
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.EMAIL_TIMEOUT = 5
+
+
+@dataclass
+class SilentInbox(Inbox):
+    """An inbox that keeps each message but answers its data only after ``delay`` seconds:
+    a client with a shorter timeout cannot know whether the message arrived."""
+
+    delay: float = 3.0
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        await super().handle_DATA(server, session, envelope)
+        await asyncio.sleep(self.delay)
+        return "250 OK, at last"

@@ -3,7 +3,8 @@
 The outbox worker stays ignorant of SMTP codes and provider APIs: a transport raises
 ``TransientError`` for what may work later (the worker retries with backoff) and
 ``PermanentError`` for what never will (the worker fails the message at once and takes the
-level's fallback). Anything else a transport raises is treated as transient.
+level's fallback). ``UncertainError`` says the message may have left: it is never retried
+automatically. Anything else a transport raises is treated as transient.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ class TransientError(Exception):
 
 class PermanentError(Exception):
     """The message will never go through as it is: SMTP 5xx, invalid address, HTTP 4xx."""
+
+
+class UncertainError(Exception):
+    """The message may have left: the connection broke after it was handed over (SMTP: after
+    the server's 354, before its reply). Sending it again could send it twice, so a person
+    decides."""
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
 """Sending the outbox: claim, send, mark — each step committed before the next.
 
-A worker claims a batch of due messages in one short transaction (``pending -> sending``
-with its own claim token; ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, SQLite's
-IMMEDIATE transactions elsewhere), then sends them one by one over one connection and commits
-each outcome as soon as the transport answers. So a message is handed to the transport at most
-once: if the worker dies between the two commits, the message stays ``sending`` and, once its
-lease has expired, becomes ``uncertain`` for a person to check — it is never sent again
-automatically. Journal entries and levels are written afterwards by ``record_finished``, from
-what the rows say, so a death there loses nothing either.
+A worker claims a batch of due messages in one short transaction (its claim token on pending
+rows; ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, SQLite's IMMEDIATE transactions
+elsewhere). Then, message by message, it commits ``pending -> sending`` (only if its claim
+still holds), hands the message to the transport, and commits the outcome as soon as the
+transport answers. So a message is handed over at most once: a worker that dies leaves at most
+the one message it was sending in ``sending``, which becomes ``uncertain`` once its lease has
+expired, for a person to check — never sent again automatically; the rest of its batch is
+still pending and is claimed again after the lease. Journal entries and levels are written
+afterwards by ``record_finished``, from what the rows say, so a death there loses nothing.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relance.channels.transport import Outgoing, PermanentError, Transport
+from relance.channels.transport import Outgoing, PermanentError, Transport, UncertainError
 from relance.delivery import settings as outbox
 from relance.delivery.models import Message, MessageState
 from relance.delivery.recording import open_uncertain_tasks
@@ -80,8 +81,10 @@ def claim(
             ).update(next_attempt_at=allowed)
             return []
     with transaction.atomic():
+        # Claims of a worker that died before sending them expire with the lease.
+        free = Q(claim="") | Q(claimed_at__lt=now - outbox.lease())
         due = Message.objects.filter(
-            state=MessageState.PENDING, channel=channel, next_attempt_at__lte=now
+            free, state=MessageState.PENDING, channel=channel, next_attempt_at__lte=now
         ).order_by("next_attempt_at", "pk")
         if ids is not None:
             due = due.filter(pk__in=list(ids))
@@ -91,19 +94,32 @@ def claim(
         if not chosen:
             return []
         Message.objects.filter(pk__in=chosen, state=MessageState.PENDING).update(
-            state=MessageState.SENDING,
-            claim=token,
-            claimed_by=worker or worker_name(),
-            claimed_at=now,
-            attempts=F("attempts") + 1,
+            claim=token, claimed_by=worker or worker_name(), claimed_at=now
         )
     return list(Message.objects.filter(claim=token).order_by("pk"))
 
 
-def send_claimed(messages: Sequence[Message], transport: Transport, clock: Clock) -> Sent:
-    """Hand each claimed message to ``transport`` once and commit what happened to it."""
+def send_claimed(
+    messages: Sequence[Message],
+    transport: Transport,
+    clock: Clock,
+    stopping: Callable[[], bool] = lambda: False,
+) -> Sent:
+    """Hand each claimed message to ``transport`` once and commit what happened to it.
+    When ``stopping`` says so, the messages not yet handed over are released at once."""
     outcome = Sent()
-    for message in messages:
+    for index, message in enumerate(messages):
+        if stopping():
+            release(messages[index:])
+            break
+        # Taken only if the claim still holds: a person may have cancelled the message, or
+        # another worker reclaimed it after this one stalled past its lease.
+        taken = Message.objects.filter(
+            pk=message.pk, claim=message.claim, state=MessageState.PENDING
+        ).update(state=MessageState.SENDING, claimed_at=clock(), attempts=F("attempts") + 1)
+        if not taken:
+            continue
+        message.attempts += 1
         try:
             with message.content.open("rb") as stored:
                 content = stored.read()
@@ -123,6 +139,13 @@ def send_claimed(messages: Sequence[Message], transport: Transport, clock: Clock
         except PermanentError as exc:
             _fail(message, str(exc), clock)
             outcome.failed += 1
+            outcome.errors.append(f"{message.key}: {exc}")
+        except UncertainError as exc:
+            Message.objects.filter(pk=message.pk, claim=message.claim).update(
+                state=MessageState.UNCERTAIN, last_error=str(exc)
+            )
+            open_uncertain_tasks([message.pk])
+            outcome.uncertain += 1
             outcome.errors.append(f"{message.key}: {exc}")
         except Exception as exc:  # transient, or unknown: retry later, never twice at once
             error = f"{type(exc).__name__}: {exc}"
@@ -147,6 +170,15 @@ def send_claimed(messages: Sequence[Message], transport: Transport, clock: Clock
             )
             outcome.sent += 1
     return outcome
+
+
+def release(messages: Sequence[Message]) -> None:
+    """Give back claimed messages not handed over (a worker asked to stop)."""
+    Message.objects.filter(
+        pk__in=[m.pk for m in messages],
+        claim__in={m.claim for m in messages},
+        state=MessageState.PENDING,
+    ).update(claim="", claimed_at=None)
 
 
 def _fail(message: Message, error: str, clock: Clock) -> None:

@@ -40,6 +40,7 @@ def deliver(
     transports: Mapping[str, Transport] | None = None,
     clock: Clock = timezone.now,
     limit: int | None = None,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> Sent:
     """Send every due message (or only ``ids``), batch by batch over one connection per
     channel, recording each batch's outcomes before claiming the next. ``limit`` caps how many
@@ -63,7 +64,9 @@ def deliver(
                 if transport is None:
                     transport = (transports or {}).get(channel) or transport_for(channel)
                     transport.open()
-                outcome.add(send_claimed(batch, transport, clock))
+                outcome.add(send_claimed(batch, transport, clock, stopping))
+                if stopping():
+                    break
                 outcome.recorded += record_finished()
         finally:
             if transport is not None:
@@ -72,14 +75,24 @@ def deliver(
 
 
 def worker_pass(
-    *, worker: str | None = None, transports: Mapping[str, Transport] | None = None
+    *,
+    worker: str | None = None,
+    transports: Mapping[str, Transport] | None = None,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> Sent:
     """What every worker does on each tick: declare interrupted sends uncertain, queue
     fallbacks left behind, send what is due, record what finished."""
     outcome = Sent()
     outcome.uncertain += len(mark_interrupted())
     queue_fallbacks()
-    outcome.add(deliver(worker=worker, transports=transports, limit=outbox.batch_size() * 10))
+    outcome.add(
+        deliver(
+            worker=worker,
+            transports=transports,
+            limit=outbox.batch_size() * 10,
+            stopping=stopping,
+        )
+    )
     outcome.recorded += record_finished()
     return outcome
 

@@ -69,6 +69,7 @@ def test_a_person_resends_an_uncertain_message_from_the_admin(staff, company, se
     approve(run.actions.all())
     queue_run(run)
     stuck = claim("email", 1, worker="dead")[0]
+    Message.objects.filter(pk=stuck.pk).update(state=MessageState.SENDING)  # and it died
     services.worker_pass()
     assert Message.objects.get(pk=stuck.pk).state == MessageState.UNCERTAIN
     staff.post(

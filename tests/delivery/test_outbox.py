@@ -47,6 +47,13 @@ def queued_run(company):
     return run
 
 
+def die_while_sending(worker="dead"):
+    """A worker claims a message, hands it to its transport, and dies."""
+    message = claim("email", 1, worker=worker)[0]
+    Message.objects.filter(pk=message.pk).update(state=MessageState.SENDING)
+    return message
+
+
 def levels(company):
     return dict(Invoice.objects.filter(company=company).values_list("number", "reached_level"))
 
@@ -190,7 +197,7 @@ def test_a_message_left_sending_by_a_dead_worker_becomes_uncertain_and_is_never_
 ):
     settings.OUTBOX_LEASE_SECONDS = 60
     queued_run(ledger)
-    claimed = claim("email", 1, worker="dead", now=clock())  # then the worker died
+    claimed = [die_while_sending()]
     services.deliver(clock=clock)
     assert len(transport.sent) == 4
     clock.advance(minutes=5)
@@ -206,7 +213,7 @@ def test_a_message_left_sending_by_a_dead_worker_becomes_uncertain_and_is_never_
 def test_confirming_an_uncertain_message_records_it_as_sent(ledger, transport, clock, settings):
     settings.OUTBOX_LEASE_SECONDS = 0
     queued_run(ledger)
-    claimed = claim("email", 1, worker="dead")[0]
+    claimed = die_while_sending()
     services.worker_pass()
     message = Message.objects.get(pk=claimed.pk)
     assert message.state == MessageState.UNCERTAIN
@@ -222,7 +229,7 @@ def test_confirming_an_uncertain_message_records_it_as_sent(ledger, transport, c
 def test_resending_an_uncertain_message_sends_it_once_more(ledger, transport, settings):
     settings.OUTBOX_LEASE_SECONDS = 0
     queued_run(ledger)
-    claimed = claim("email", 1, worker="dead")[0]
+    claimed = die_while_sending()
     services.worker_pass()
     decisions.resend(Message.objects.get(pk=claimed.pk))
     services.worker_pass()
@@ -236,13 +243,53 @@ def test_a_worker_that_finishes_after_its_lease_still_records_the_message_as_sen
     settings.OUTBOX_LEASE_SECONDS = 0
     queued_run(ledger)
     slow = claim("email", 1, worker="slow")
-    mark_interrupted()  # another worker thinks "slow" died
+    assert mark_interrupted() == []  # claimed, not handed over: nothing uncertain
     from django.utils import timezone
 
     from relance.delivery.sending import send_claimed
 
     send_claimed(slow, transport, timezone.now)
     assert Message.objects.get(pk=slow[0].pk).state == MessageState.SENT
+
+
+def test_messages_a_dead_worker_claimed_but_never_handed_over_are_sent_by_another(
+    ledger, transport, clock, settings
+):
+    settings.OUTBOX_LEASE_SECONDS = 60
+    queued_run(ledger)
+    claim("email", 3, worker="dead", now=clock())  # and it died before sending any
+    assert services.deliver(clock=clock).sent == 2  # the unclaimed ones
+    clock.advance(minutes=2)
+    assert services.worker_pass().uncertain == 0
+    assert services.deliver(clock=clock).sent == 3
+    assert len(transport.sent_keys()) == len(set(transport.sent_keys())) == 5
+
+
+def test_a_worker_asked_to_stop_releases_what_it_has_not_handed_over(ledger, transport):
+    queued_run(ledger)
+    outcome = services.deliver(stopping=lambda: len(transport.sent) >= 2)
+    assert outcome.sent == 2
+    assert Message.objects.filter(state=MessageState.PENDING, claim="").count() == 3
+    assert services.deliver().sent == 3
+
+
+def test_a_message_that_may_have_left_is_uncertain_and_never_retried(ledger, transport):
+    from relance.channels.transport import UncertainError
+
+    queued_run(ledger)
+
+    def lost(message):
+        if message.recipients == ("c1@example.com",):
+            raise UncertainError("the connection broke after the message was handed over")
+
+    transport.before = lost
+    assert services.deliver().uncertain == 1
+    message = Message.objects.get(customer__code="C1")
+    assert message.state == MessageState.UNCERTAIN
+    assert Task.objects.filter(kind=TaskKind.UNCERTAIN, message=message).exists()
+    transport.before = None
+    services.worker_pass()
+    assert message.key not in transport.sent_keys()
 
 
 def test_cancelling_a_pending_message_removes_its_action_and_nothing_leaves(ledger, transport):

@@ -36,6 +36,9 @@ class Raising:
     def sendmail(self, *args: object) -> dict:
         raise self.error
 
+    # The transport sends in phases; the failure comes at the first one.
+    ehlo_or_helo_if_needed = sendmail
+
     def close(self) -> None:
         self.closed = True
 
@@ -149,3 +152,19 @@ def test_a_provider_timeout_makes_the_message_wait():
     backend.error = timeout("Error posting to https://api.brevo.com/v3/smtp/email")
     with pytest.raises(TransientError, match=re.escape("api.brevo.com")):
         BackendTransport(backend).send(outgoing(reminder()))
+
+
+def test_a_connection_lost_after_the_data_was_handed_over_makes_the_message_uncertain(
+    settings,
+):
+    from relance.channels.transport import UncertainError
+    from tests.smtp import SilentInbox, free_port, point_django_at, serving
+
+    inbox, port = SilentInbox(delay=3.0), free_port()
+    point_django_at(settings, port)
+    settings.EMAIL_TIMEOUT = 1
+    with serving(inbox, port):
+        transport = SmtpTransport()
+        with pytest.raises(UncertainError, match="handed over"):
+            transport.send(outgoing(reminder()))
+    assert len(inbox.messages) == 1  # it did arrive: retrying would have sent it twice

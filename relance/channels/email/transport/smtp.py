@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import smtplib
 import time
 
 from django.core.mail.backends.smtp import EmailBackend
 
 from relance.channels.email.transport import raw
-from relance.channels.transport import Outgoing, PermanentError, TransientError
+from relance.channels.transport import (
+    Outgoing,
+    PermanentError,
+    TransientError,
+    UncertainError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +53,10 @@ class SmtpTransport:
         content = raw.with_crlf(message.content)
         sender = message.sender or raw.from_address(content)
         try:
-            refused = connection.sendmail(sender, list(message.recipients), content)
+            refused = _sendmail(connection, sender, list(message.recipients), content)
+        except UncertainError:
+            self._drop()
+            raise
         except smtplib.SMTPRecipientsRefused as exc:
             replies = exc.recipients
             details = "; ".join(f"{rcpt}: {_reply(*reply)}" for rcpt, reply in replies.items())
@@ -123,6 +132,56 @@ class SmtpTransport:
         if connection is not None:
             with contextlib.suppress(OSError):
                 connection.close()
+
+
+def _sendmail(
+    connection: smtplib.SMTP, sender: str, recipients: list[str], content: bytes
+) -> dict[str, tuple[int, bytes]]:
+    """``smtplib.SMTP.sendmail``, in phases: until the server says 354 nothing has left and
+    any failure may be retried; once the data is on the wire, a broken connection leaves the
+    message's fate unknown (``UncertainError``)."""
+    connection.ehlo_or_helo_if_needed()
+    code, reply = connection.mail(sender)
+    if code != 250:
+        _reset(connection, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for recipient in recipients:
+        code, reply = connection.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+    if len(refused) == len(recipients):
+        _reset(connection, 0)
+        raise smtplib.SMTPRecipientsRefused(refused)
+    connection.putcmd("data")
+    code, reply = connection.getreply()
+    if code != 354:
+        _reset(connection, code)
+        raise smtplib.SMTPDataError(code, reply)
+    # RFC 5321 4.5.2: a line starting with a dot gets another; the data ends with CRLF.CRLF.
+    payload = re.sub(rb"(?m)^\.", b"..", content)
+    if not payload.endswith(b"\r\n"):
+        payload += b"\r\n"
+    try:
+        connection.send(payload + b".\r\n")
+        code, reply = connection.getreply()
+    except OSError as exc:  # includes SMTPServerDisconnected and timeouts
+        raise UncertainError(
+            f"the connection broke after the message was handed over: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    if code != 250:
+        _reset(connection, code)
+        raise smtplib.SMTPDataError(code, reply)
+    return refused
+
+
+def _reset(connection: smtplib.SMTP, code: int) -> None:
+    if code == 421:
+        connection.close()  # the server is closing on us: RSET would fail
+        return
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.rset()
 
 
 def _text(error: bytes | str) -> str:

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             if not options["no_schedule"]:
                 for result in run_daily():
                     self.stdout.write(result.summary())
-            outcome = services.worker_pass(worker=name)
+            outcome = services.worker_pass(worker=name, stopping=lambda: self.stopping)
             if outcome.handled or outcome.uncertain:
                 self.stdout.write(
                     f"{outcome.sent} sent, {outcome.retried} to retry, {outcome.failed} failed, "
