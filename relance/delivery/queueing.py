@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import phonenumbers
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -32,17 +31,13 @@ from relance.delivery import settings as outbox
 from relance.delivery.models import Message, MessageState
 from relance.delivery.sending import sms_allowed_from
 from relance.engine.penalties import MissingRate
+from relance.ledger.validators import is_mobile
 from relance.runs.completing import Completion, complete
 from relance.runs.models import Action, ActionState, JournalStatus, Run
 from relance.tasks.models import TaskKind
 from relance.tasks.services import open_task
 
 SENT_BY_WORKERS = ("email", "sms")
-# North American numbers don't tell mobiles from landlines.
-MOBILE_TYPES = {
-    phonenumbers.PhoneNumberType.MOBILE,
-    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-}
 
 
 @dataclass
@@ -155,19 +150,6 @@ def _queue_sms(
         items.append(item)
     # SMS wait for the end of quiet hours instead of being dropped.
     _store(run, items, MessageState.PENDING, user, result, first_attempt=sms_allowed_from)
-
-
-def is_mobile(number: str) -> bool:
-    """Whether an SMS can reach ``number`` (E.164): a landline cannot.
-
-    >>> is_mobile("+33612345678"), is_mobile("+33531360576"), is_mobile("+1 650 253 0000")
-    (True, False, True)
-    """
-    try:
-        parsed = phonenumbers.parse(number)
-    except phonenumbers.NumberParseException:
-        return False
-    return phonenumbers.number_type(parsed) in MOBILE_TYPES
 
 
 def _queue_letters(

@@ -154,3 +154,23 @@ def normalize_currency(value: str) -> str:
     if code not in _currencies():
         raise ValidationError(_("Unknown currency code: %(value)s") % {"value": value})
     return code
+
+
+# North American numbers don't tell mobiles from landlines.
+MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+def is_mobile(number: str) -> bool:
+    """Whether an SMS can reach ``number`` (E.164): a landline cannot.
+
+    >>> is_mobile("+33612345678"), is_mobile("+33531360576"), is_mobile("+1 650 253 0000")
+    (True, False, True)
+    """
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(parsed) in MOBILE_TYPES
