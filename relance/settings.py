@@ -117,17 +117,18 @@ globals().update(env.get_email("EMAIL_URL", RELANCE_HOME / "outbox" / "email"))
 DEFAULT_FROM_EMAIL = env.get_str("DEFAULT_FROM_EMAIL", "relance@localhost")
 
 # The outbox (see docs/delivery.md).
-OUTBOX_BATCH_SIZE = env.get_int("OUTBOX_BATCH_SIZE", 100)
-OUTBOX_LEASE_SECONDS = env.get_int("OUTBOX_LEASE_SECONDS", 300)
-OUTBOX_MAX_ATTEMPTS = env.get_int("OUTBOX_MAX_ATTEMPTS", 8)
-OUTBOX_RETRY_SECONDS = env.get_int("OUTBOX_RETRY_SECONDS", 60)
-DAILY_RUN_AT = env.get_str("DAILY_RUN_AT", "07:00")
+OUTBOX_BATCH_SIZE = env.get_int("OUTBOX_BATCH_SIZE", 100, minimum=1)
+OUTBOX_LEASE_SECONDS = env.get_int("OUTBOX_LEASE_SECONDS", 300, minimum=0)
+OUTBOX_MAX_ATTEMPTS = env.get_int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+OUTBOX_RETRY_SECONDS = env.get_int("OUTBOX_RETRY_SECONDS", 60, minimum=1)
+DAILY_RUN_AT = env.get_time_or_off("DAILY_RUN_AT", "07:00")
 # Without a broker, everything runs in-process (`relance worker` or right after a run).
 CELERY_BROKER_URL = env.get_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(RELANCE_HOME / "celerybeat-schedule")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
@@ -42,14 +43,43 @@ def get_bool(name: str, default: bool) -> bool:
     return value
 
 
-def get_int(name: str, default: int) -> int:
+def get_int(name: str, default: int, minimum: int | None = None) -> int:
+    """
+    >>> os.environ["RELANCE_DOCTEST_INT"] = "0"
+    >>> get_int("RELANCE_DOCTEST_INT", 5, minimum=1)
+    Traceback (most recent call last):
+    ...
+    django.core.exceptions.ImproperlyConfigured: RELANCE_DOCTEST_INT=0 must be at least 1
+    """
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}")
+    return value
+
+
+def get_time_or_off(name: str, default: str) -> str:
+    """A time of day such as ``07:00``, or ``off``.
+
+    >>> os.environ["RELANCE_DOCTEST_TIME"] = "7h"
+    >>> get_time_or_off("RELANCE_DOCTEST_TIME", "07:00")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    django.core.exceptions.ImproperlyConfigured: RELANCE_DOCTEST_TIME='7h' is not a time ...
+    """
+    raw = os.environ.get(name, default).strip()
+    if raw.lower() in {"off", "no", "none", ""}:
+        return "off"
+    try:
+        time.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a time such as 07:00, or off") from None
+    return raw
 
 
 def _to_bool(raw: str) -> bool | None:

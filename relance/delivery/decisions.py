@@ -43,8 +43,8 @@ def confirm_sent(message: Message, user: User | None = None) -> None:
     customer said so): record it as sent."""
     _require(message, MessageState.UNCERTAIN)
     message.state, message.sent_at = MessageState.SENT, message.sent_at or timezone.now()
-    message.decided_by = _person(user)
-    message.save(update_fields=["state", "sent_at", "decided_by"])
+    message.decided_by, message.last_error = _person(user), ""
+    message.save(update_fields=["state", "sent_at", "decided_by", "last_error"])
     record([message], user)
     _close_tasks(message, user, _("confirmed as sent"))
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from relance.accounts.scoping import companies_of
 from relance.delivery.models import Message
-from relance.runs.models import JournalEntry
+from relance.runs.models import JournalEntry, Run
 
 # An .eml shown in the browser as its source, rather than downloaded.
 CONTENT_TYPES = {".eml": "text/plain; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
@@ -43,3 +43,10 @@ def message_content(request: HttpRequest, pk: int) -> FileResponse:
 def journal_document(request: HttpRequest, pk: int) -> FileResponse:
     mine = companies_of(request.user)
     return _serve(get_object_or_404(JournalEntry, pk=pk, company__in=mine).document)
+
+
+@login_required
+def print_batch(request: HttpRequest, pk: int) -> FileResponse:
+    """The run's letters in one print-ready PDF."""
+    mine = companies_of(request.user)
+    return _serve(get_object_or_404(Run, pk=pk, company__in=mine).print_batch)

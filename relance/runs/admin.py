@@ -45,7 +45,11 @@ class ActionInline(admin.TabularInline):
 class RunAdmin(admin.ModelAdmin):
     list_display = ["id", "as_of", "company", "proposals", "skipped", "review", "started_by"]
     list_filter = ["company", "as_of"]
-    readonly_fields = ["progress", *(field.name for field in Run._meta.fields)]
+    readonly_fields = [
+        "progress",
+        "letters_to_print",
+        *(field.name for field in Run._meta.fields if field.name != "print_batch"),
+    ]
     inlines = [ActionInline]
     actions = ["execute_approved"]
 
@@ -56,6 +60,13 @@ class RunAdmin(admin.ModelAdmin):
         from relance.delivery.admin import MessageInline
 
         return [ActionInline, MessageInline]
+
+    @admin.display(description=_("letters to print"))
+    def letters_to_print(self, run: Run) -> str:
+        if not run.print_batch:
+            return "—"
+        url = reverse("delivery:print-batch", args=[run.pk])
+        return format_html('<a href="{}" target="_blank">{}</a>', url, _("open the PDF"))
 
     @admin.display(description=_("progress"))
     def progress(self, run: Run) -> str:

@@ -8,7 +8,7 @@ find it done.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import IntegrityError
@@ -35,8 +35,12 @@ def daily_run_at() -> time | None:
     return time.fromisoformat(raw)
 
 
-def run_daily(now: datetime | None = None) -> list[RunResult]:
-    """Start today's run of every company that has none yet, once the hour has come."""
+def run_daily(
+    now: datetime | None = None, refused: set[tuple[int, date]] | None = None
+) -> list[RunResult]:
+    """Start today's run of every company that has none yet, once the hour has come.
+    ``refused`` remembers, for a long-lived worker, the companies whose run was refused today
+    (e.g. dated before a forced run), so they are not retried and logged at every pass."""
     at = daily_run_at()
     local = timezone.localtime(now or timezone.now())
     if at is None or local.time() < at:
@@ -44,12 +48,16 @@ def run_daily(now: datetime | None = None) -> list[RunResult]:
     today = local.date()
     done = set(Run.objects.filter(as_of=today, scheduled=True).values_list("company_id", flat=True))
     results = []
+    refused = refused if refused is not None else set()
     for company in Company.objects.exclude(pk__in=done).order_by("code"):
+        if (company.pk, today) in refused:
+            continue
         try:
             results.append(run_dunning(company, RunRequest(as_of=today, scheduled=True)))
         except IntegrityError:
             continue  # another worker started it a moment ago
         except RunRefused as exc:
+            refused.add((company.pk, today))
             log.warning("daily run of %s refused: %s", company.code, exc)
         except Exception:  # one company's failure must not stop the others' runs
             log.exception("daily run of %s failed", company.code)

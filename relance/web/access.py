@@ -51,3 +51,16 @@ def acting_view(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def supervisor_view(view: View) -> View:
+    """Configuration: supervisors only (403 for the other roles)."""
+
+    @company_view
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if role_of(request.user) != SUPERVISOR:  # type: ignore[arg-type]
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from relance.web import journal, runs, todo, views
+from relance.web import journal, runs, templates_views, todo, views
 
 app_name = "web"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("todo/<int:pk>/", todo.task_detail, name="task"),
     path("todo/<int:pk>/close/", todo.task_close, name="task-close"),
     path("journal/", journal.journal, name="journal"),
+    path("templates/", templates_views.template_list, name="templates"),
+    path("templates/<int:pk>/", templates_views.template_edit, name="template"),
+    path("templates/<int:pk>/preview/", templates_views.template_preview, name="template-preview"),
 ]
 
 # Logging in and out, and resetting a forgotten password by e-mail (Django's views, our pages).

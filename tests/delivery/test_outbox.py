@@ -325,3 +325,17 @@ def test_a_letter_raises_the_level_only_once_marked_posted(company, transport):
     assert levels(company)["F20"] == 2
     assert Task.objects.get(kind=TaskKind.POST_LETTER).state == TaskState.DONE
     assert transport.sent == []
+
+
+def test_the_print_batch_opens_for_the_companys_users(company, transport, client):
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    load(company, parse(SCENARIOS, "s.yaml"))
+    invoice(customer(company, "L2", **ADDRESS), "F21", 20)
+    run = queued_run(company)
+    client.force_login(User.objects.create_superuser("boss"))
+    response = client.get(reverse("delivery:print-batch", args=[run.pk]))
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(User.objects.create_user("stranger"))
+    assert client.get(reverse("delivery:print-batch", args=[run.pk])).status_code == 404

@@ -167,8 +167,7 @@ def _sendmail(
         code, reply = connection.getreply()
     except OSError as exc:  # includes SMTPServerDisconnected and timeouts
         raise UncertainError(
-            f"the connection broke after the message was handed over: "
-            f"{type(exc).__name__}: {exc}"
+            f"the connection broke after the message was handed over: {type(exc).__name__}: {exc}"
         ) from exc
     if code != 250:
         _reset(connection, code)

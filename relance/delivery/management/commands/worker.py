@@ -1,5 +1,6 @@
 import signal
 import time
+from datetime import date
 from types import FrameType
 from typing import Any
 
@@ -30,11 +31,12 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         name = worker_name()
+        refused: set[tuple[int, date]] = set()
         self.stdout.write(f"relance worker {name} started at {timezone.now():%Y-%m-%d %H:%M:%S}")
         while not self.stopping:
             close_old_connections()
             if not options["no_schedule"]:
-                for result in run_daily():
+                for result in run_daily(refused=refused):
                     self.stdout.write(result.summary())
             outcome = services.worker_pass(worker=name, stopping=lambda: self.stopping)
             if outcome.handled or outcome.uncertain:
