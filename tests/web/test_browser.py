@@ -112,3 +112,21 @@ def test_a_collector_reviews_a_run_removes_a_customer_launches_it_and_sees_the_e
     sent = popup.value
     sent.wait_for_load_state()
     assert "a1@example.com" in sent.content()
+
+
+def test_a_supervisor_edits_a_template_and_sees_the_preview_change(page, live_server, world):
+    from relance.accounts.roles import SUPERVISOR
+    from relance.content.models import Template
+    from relance.content.services import ensure_default_templates
+
+    ensure_default_templates(world.a)
+    template = Template.objects.get(company=world.a, channel="sms", level=1, language="fr")
+    log_in(page, live_server, world.users[SUPERVISOR].username)
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + reverse("web:template", kwargs={"pk": template.pk}))
+    page.locator("#preview-text").wait_for()
+    body = page.get_by_label("Body")
+    body.fill("Ping {{ customer.name }}: {{ total.open }} à régler.")
+    page.locator("#preview-text").filter(has_text="Ping Client Alpha").wait_for()
+    assert "segment" in page.locator("#preview").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "web-template.png"), full_page=True)
