@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from relance.web import journal, runs, templates_views, todo, views
+from relance.web import customer_actions, journal, runs, templates_views, todo, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("customers/", views.customers, name="customers"),
     path("customers/<str:code>/", views.customer, name="customer"),
+    path("customers/<str:code>/act/", customer_actions.customer_action, name="customer-action"),
     path("company/", views.switch_company, name="switch-company"),
     path("runs/", runs.run_list, name="runs"),
     path("runs/<int:pk>/", runs.run_detail, name="run"),

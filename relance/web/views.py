@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from relance.accounts.scoping import choose_company
 from relance.delivery.models import DeliveryEvent, Message, MessageState
+from relance.dunning.models import Scenario
 from relance.holds.models import Dispute, Promise
 from relance.ledger.overview import overview
 from relance.runs.models import ActionState, Run
@@ -79,10 +80,11 @@ def customer(request: HttpRequest, code: str) -> HttpResponse:
         "customer": found,
         "invoices": found.invoices.order_by("-due_date")[:200],
         "journal": found.journal.select_related("user").order_by("-at")[:200],
-        "messages": found.messages.order_by("-created_at")[:200],
+        "outbox": found.messages.order_by("-created_at")[:200],
         "promises": found.promises.order_by("-id"),
         "disputes": Dispute.objects.filter(invoice__customer=found).order_by("-id"),
         "tasks": found.tasks.filter(state=TaskState.OPEN).order_by("due_at"),
+        "scenarios": Scenario.objects.filter(company=found.company).order_by("position", "code"),
     }
     return render(request, "web/customer.html", context)
 
