@@ -17,9 +17,19 @@ SCREENS = [
     ("web:runs", {}),
     ("web:todo", {}),
     ("web:journal", {}),
+    ("web:templates", {}),
 ]
 # Screens that change something, with the object of company A they act on.
 ACTIONS = ["web:run-decide", "web:task", "web:task-close"]
+# Covered by their own tests: the company switch (below), customer actions
+# (test_customer_actions.py) and the template editor (test_templates.py).
+UNTABLED = {
+    "web:switch-company",
+    "web:customer-action",
+    "web:template",
+    "web:template-preview",
+    "web:run",
+}
 
 
 @pytest.mark.parametrize(("name", "kwargs"), SCREENS)
@@ -148,3 +158,11 @@ def test_a_collector_of_another_company_cannot_act_on_company_a(client, world, a
 def test_a_run_of_another_company_is_not_found(client, world, a_run):
     client.force_login(world.users["outsider"])
     assert client.get(reverse("web:run", kwargs={"pk": a_run.pk})).status_code == 404
+
+
+def test_every_back_office_url_is_in_the_permission_tables():
+    from relance.web.urls import urlpatterns
+
+    names = {f"web:{pattern.name}" for pattern in urlpatterns}
+    covered = {name for name, _kwargs in SCREENS} | set(ACTIONS) | UNTABLED
+    assert names - covered == set(), "add the new screen to SCREENS or ACTIONS"
