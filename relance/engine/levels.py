@@ -84,8 +84,8 @@ def assess(scenario: Scenario, item: OpenItem, as_of: date, delay: int = 0) -> A
     >>> item = OpenItem("F1", "C1", date(2026, 1, 1), Decimal(100), Decimal(100))
     >>> assess(b2b, item, date(2026, 2, 10))
     Assessment(level=Level(from_days=30, to_days=9999, level=3, channels=('email',), \
-review=False, formal_notice=False, late_interest=False, recovery_indemnity=False), days=40, \
-due=True)
+review=False, formal_notice=False, late_interest=False, recovery_indemnity=False, \
+fallback=''), days=40, due=True)
     """
     days = (as_of - item.due_date).days
     level = level_on(scenario, days, delay)

@@ -21,7 +21,7 @@ def day(offset: int) -> date:
     return AS_OF + timedelta(days=offset)
 
 
-def level(number: int, from_days: int, to_days: int, *channels: str, **options: bool) -> Level:
+def level(number: int, from_days: int, to_days: int, *channels: str, **options: object) -> Level:
     return Level(from_days, to_days, level=number, channels=channels or ("email",), **options)
 
 

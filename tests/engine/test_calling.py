@@ -274,3 +274,8 @@ def test_calling_again_at_the_slot_gives_the_slot_itself(data, now, rules):
     calls = data.draw(calls_around(now))
     slot = next_call_slot(now, rules, calls)
     assert next_call_slot(slot, rules, calls) == slot
+
+
+def test_calling_rules_need_at_least_one_window():
+    with pytest.raises(CallingRulesError, match="at least one"):
+        CallingRules(windows=())

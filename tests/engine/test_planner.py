@@ -18,7 +18,18 @@ from relance.engine.planner import (
     UnknownCustomer,
     plan,
 )
-from tests.engine.builders import AS_OF, b2b, credit_note, day, invoice, party, promise, sequential
+from relance.engine.scenario import Scenario
+from tests.engine.builders import (
+    AS_OF,
+    b2b,
+    credit_note,
+    day,
+    invoice,
+    level,
+    party,
+    promise,
+    sequential,
+)
 
 
 def run(
@@ -368,3 +379,23 @@ def test_every_exclusion_reason_is_produced_by_a_scenario_built_for_it(reason):
     result = CASES[reason]()
     assert result.proposals == ()
     assert [e.reason for e in result.excluded] == [reason]
+
+
+def test_a_customer_without_an_address_for_the_level_gets_its_fallback_channel():
+    with_fallback = Scenario(
+        "fb", (level(1, 1, 14, fallback="letter"), level(2, 15, 29, "email", "sms"))
+    )
+    no_email = party(scenario=with_fallback, reachable=frozenset({"letter", "sms"}))
+    result = run(invoice("F1", 5), parties=[no_email])
+    assert (result.proposals[0].channels, result.proposals[0].unreachable) == (
+        ("letter",),
+        ("email",),
+    )
+    objecting = party(
+        scenario=with_fallback, reachable=frozenset({"letter"}), objections=frozenset({"letter"})
+    )
+    assert reasons(run(invoice("F1", 5), parties=[objecting])) == [("C1", None, "no_contact")]
+    # A channel the level already uses is not added twice.
+    both = Scenario("fb2", (level(1, 1, 14, "email", "letter", fallback="letter"),))
+    result = run(invoice("F1", 5), parties=[party(scenario=both, reachable=frozenset({"letter"}))])
+    assert result.proposals[0].channels == ("letter",)

@@ -299,3 +299,12 @@ def test_over_a_whole_year_sms_leave_on_every_working_day_and_on_no_other():
     open_days = {day for day in days if day.weekday() != 6 and day not in french}
     assert len(open_days) == 365 - 52 - 10  # 15 August 2027 is a Sunday
     assert sent_on == open_days
+
+
+def test_quiet_hours_are_wall_clock_times_and_allows_reads_the_moments_own_clock():
+    with pytest.raises(ValueError, match="wall-clock"):
+        QuietHours(start=time(20, tzinfo=UTC))
+    rules, paris = QuietHours(), ZoneInfo("Europe/Paris")
+    assert rules.allows(datetime(2026, 11, 24, 10, tzinfo=paris))
+    assert not rules.allows(datetime(2026, 11, 24, 21, tzinfo=paris))
+    assert not rules.allows(datetime(2026, 11, 29, 10, tzinfo=paris))  # a Sunday
