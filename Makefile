@@ -37,6 +37,7 @@ bench: setup
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/render_letters.py
+	$(BIN)/python bench/send.py
 
 messages: setup
 	cd relance && ../$(BIN)/relance makemessages --locale fr --locale de --locale es --locale it --no-obsolete && \

@@ -20,9 +20,10 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,9 +115,16 @@ def send_claimed(
             break
         # Taken only if the claim still holds: a person may have cancelled the message, or
         # another worker reclaimed it after this one stalled past its lease.
-        taken = Message.objects.filter(
-            pk=message.pk, claim=message.claim, state=MessageState.PENDING
-        ).update(state=MessageState.SENDING, claimed_at=clock(), attempts=F("attempts") + 1)
+        taken = _execute(
+            _TAKE,
+            [
+                MessageState.SENDING,
+                _db_time(clock()),
+                message.pk,
+                message.claim,
+                MessageState.PENDING,
+            ],
+        )
         if not taken:
             continue
         message.attempts += 1
@@ -158,18 +166,43 @@ def send_claimed(
             outcome.errors.append(f"{message.key}: {error}")
         else:
             # Also from "uncertain": a slow worker whose lease expired still knows it sent.
-            Message.objects.filter(
-                pk=message.pk,
-                claim=message.claim,
-                state__in=[MessageState.SENDING, MessageState.UNCERTAIN],
-            ).update(
-                state=MessageState.SENT,
-                sent_at=clock(),
-                provider_id=provider_id or message.provider_id,
-                last_error="",
+            _execute(
+                _SENT,
+                [
+                    MessageState.SENT,
+                    _db_time(clock()),
+                    provider_id or message.provider_id,
+                    message.pk,
+                    message.claim,
+                    MessageState.SENDING,
+                    MessageState.UNCERTAIN,
+                ],
             )
             outcome.sent += 1
     return outcome
+
+
+# The two writes made for every message, as plain SQL: through the ORM they cost a third of
+# the time a message takes to send (bench/send.py).
+_TABLE = Message._meta.db_table
+_TAKE = (
+    f"UPDATE {_TABLE} SET state = %s, claimed_at = %s, attempts = attempts + 1 "
+    "WHERE id = %s AND claim = %s AND state = %s"
+)
+_SENT = (
+    f"UPDATE {_TABLE} SET state = %s, sent_at = %s, provider_id = %s, last_error = '' "
+    "WHERE id = %s AND claim = %s AND state IN (%s, %s)"
+)
+
+
+def _execute(sql: str, params: list[Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+def _db_time(moment: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def release(messages: Sequence[Message]) -> None:
