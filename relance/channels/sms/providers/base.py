@@ -14,7 +14,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from relance.channels.transport import Outgoing, PermanentError, TransientError
+from relance.channels.transport import Outgoing, PermanentError, TransientError, UncertainError
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,16 @@ class HttpProvider:
             response = self._client.post(
                 path, data=data, json=json, content=content, headers=headers
             )
-        except httpx.TimeoutException as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # Nothing reached the provider: trying again later is safe.
+            raise TransientError(f"{self.name}: {type(exc).__name__}: {exc}") from exc
+        except (httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+            # The request went out and the answer never came: the provider may have sent it.
+            raise UncertainError(
+                f"{self.name}: the request was sent but no answer came back: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+        except httpx.TimeoutException as exc:  # writing the request timed out
             raise TransientError(f"{self.name}: no answer within {self.timeout:g} s") from exc
         except httpx.TransportError as exc:
             raise TransientError(f"{self.name}: {type(exc).__name__}: {exc}") from exc
