@@ -17,7 +17,7 @@ from relance.runs.creating import create_run
 from relance.runs.models import Action, ActionState, JournalEntry, JournalStatus
 from relance.runs.services import RunRequest
 from relance.tasks.models import Task, TaskKind, TaskState
-from tests.delivery.conftest import AS_OF, customer, invoice
+from tests.runs.conftest import ADDRESS, AS_OF, customer, invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -28,9 +28,6 @@ scenarios:
       - {level: 1, from_days: 1, to_days: 14, channels: [email], fallback: letter}
       - {level: 2, from_days: 15, to_days: 400, channels: [letter]}
 """
-
-
-ADDRESS = {"address_line1": "3 rue des Lilas", "postal_code": "69003", "city": "Lyon"}
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from relance.ledger.models import Company, Customer, Invoice
 from relance.ledger.services.companies import ensure_company
 
 AS_OF = date(2026, 11, 24)
+# A postal address complete enough for a letter (a window envelope).
+ADDRESS = {"address_line1": "3 rue des Lilas", "postal_code": "69003", "city": "Lyon"}
 SCENARIOS = """\
 scenarios:
   - code: std

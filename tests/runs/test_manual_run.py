@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from relance.delivery.models import Message
 from relance.dunning.scenario_file import load, parse
 from relance.runs.models import Action, ActionState
-from tests.runs.conftest import AS_OF, customer, invoice
+from tests.runs.conftest import ADDRESS, AS_OF, customer, invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,6 @@ scenarios:
       - {level: 1, from_days: 1, to_days: 14, channels: [email], fallback: letter}
       - {level: 2, from_days: 15, to_days: 400, channels: [email]}
 """
-ADDRESS = {"address_line1": "3 rue des Lilas", "postal_code": "69003", "city": "Lyon"}
 
 
 @pytest.fixture

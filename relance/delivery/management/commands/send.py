@@ -1,12 +1,12 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from relance.delivery import services
 from relance.ledger.management.options import add_company_option, company_from_options
 from relance.runs.executing import progress
-from relance.runs.models import Run
+from relance.runs.management.lookup import run_of
 
 
 class Command(BaseCommand):
@@ -22,13 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         company = company_from_options(options)
         if options["run"] is not None:
-            try:
-                run = Run.objects.get(company=company, pk=options["run"])
-            except Run.DoesNotExist:
-                raise CommandError(
-                    _("No run %(id)s in company %(company)s.")
-                    % {"id": options["run"], "company": company.code}
-                ) from None
+            run = run_of(company, options["run"])
             queued = services.queue_run(run)
             for error in queued.errors:
                 self.stderr.write(error)

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from relance.ledger.management.options import add_company_option, company_from_options
 from relance.runs.executing import approve, progress, remove
+from relance.runs.management.lookup import run_of
 from relance.runs.models import Action, Run
 from relance.runs.reviewing import ReviewRefused, add_customers, unreachable
 
@@ -33,13 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         company = company_from_options(options)
-        try:
-            run = Run.objects.get(company=company, pk=options["run"])
-        except Run.DoesNotExist:
-            raise CommandError(
-                _("No run %(id)s in company %(company)s.")
-                % {"id": options["run"], "company": company.code}
-            ) from None
+        run = run_of(company, options["run"])
         try:
             if options["add"]:
                 add_customers(run, options["add"])
