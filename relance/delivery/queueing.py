@@ -9,6 +9,7 @@ currency, level, channel) backs that up in the database.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,6 +37,8 @@ from relance.runs.completing import Completion, complete
 from relance.runs.models import Action, ActionState, JournalStatus, Run
 from relance.tasks.models import TaskKind
 from relance.tasks.services import open_task
+
+log = logging.getLogger(__name__)
 
 SENT_BY_WORKERS = ("email", "sms")
 
@@ -96,7 +99,20 @@ def queue_run(run: Run, user: User | None = None, ids: Sequence[int] | None = No
                 _QUEUERS[channel](run, batch, templates, user, result)
             except MissingRate as exc:  # the rate table lacks a half-year
                 _fail(batch, str(exc), user, result)
+            except Exception as exc:  # one batch's failure must not stop the others
+                log.exception("queueing a batch of run %s failed", run.pk)
+                _fail(_still_approved(batch), f"{type(exc).__name__}: {exc}", user, result)
     return result
+
+
+def _still_approved(actions: list[Action]) -> list[Action]:
+    """Those of ``actions`` a failed batch left approved (not queued by the time it failed)."""
+    approved = set(
+        Action.objects.filter(
+            pk__in=[a.pk for a in actions], state=ActionState.APPROVED
+        ).values_list("pk", flat=True)
+    )
+    return [action for action in actions if action.pk in approved]
 
 
 def _load(ids: Sequence[int]) -> list[Action]:

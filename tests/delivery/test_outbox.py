@@ -336,3 +336,28 @@ def test_the_print_batch_opens_for_the_companys_users(company, transport, client
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(User.objects.create_user("stranger"))
     assert client.get(reverse("delivery:print-batch", args=[run.pk])).status_code == 404
+
+
+def test_a_batch_that_breaks_fails_its_own_actions_and_the_next_batches_still_queue(
+    ledger, transport, settings, monkeypatch
+):
+    from relance.delivery import queueing
+
+    settings.OUTBOX_BATCH_SIZE = 2
+    real = queueing.prepare
+    calls = []
+
+    def flaky(company, actions, templates):
+        calls.append(len(actions))
+        if len(calls) == 1:
+            raise RuntimeError("the template cache is broken")
+        return real(company, actions, templates)
+
+    monkeypatch.setattr(queueing, "prepare", flaky)
+    run = create_run(ledger, RunRequest(AS_OF))
+    result = queue_run(run)
+    assert calls == [2, 2, 1]
+    assert result.failed == 2
+    assert "RuntimeError" in result.errors[0]
+    states = sorted(Action.objects.filter(run=run).values_list("state", flat=True))
+    assert states == ["failed", "failed", "queued", "queued", "queued"]
