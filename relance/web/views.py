@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import Q, Sum
@@ -15,6 +17,7 @@ from relance.accounts.scoping import choose_company
 from relance.delivery.models import DeliveryEvent, Message, MessageState
 from relance.dunning.models import Scenario
 from relance.holds.models import Dispute, Promise
+from relance.ledger.models import Customer
 from relance.ledger.overview import overview
 from relance.runs.models import ActionState, Run
 from relance.tasks.models import TaskState
@@ -67,10 +70,29 @@ def customers(request: HttpRequest) -> HttpResponse:
         found = found.filter(invoices__disputed=True).distinct()
     if request.GET.get("mine"):
         found = found.filter(collector_id=request.user.pk)
+    if (collector := request.GET.get("collector", "")).isdigit():
+        found = found.filter(collector_id=int(collector))
+    if segment := request.GET.get("segment", "").strip():
+        found = found.filter(segment=segment)
+    if (minimum := request.GET.get("min_due", "").replace(",", ".")).replace(".", "", 1).isdigit():
+        found = found.filter(due__gte=Decimal(minimum))
     sort = SORTS.get(request.GET.get("sort", ""), "code")
     page = Paginator(found.order_by(sort, "code"), 50).get_page(request.GET.get("page"))
     template = "web/customers_table.html" if request.htmx else "web/customers.html"  # type: ignore[attr-defined]
-    return render(request, template, {"page": page, "query": query, "sort": sort})
+    company_customers = Customer.objects.filter(company=request.company)  # type: ignore[attr-defined]
+    context = {
+        "page": page,
+        "query": query,
+        "sort": sort,
+        "collectors": User.objects.filter(pk__in=company_customers.values("collector")).order_by(
+            "first_name", "username"
+        ),
+        "segments": company_customers.exclude(segment="")
+        .order_by("segment")
+        .values_list("segment", flat=True)
+        .distinct(),
+    }
+    return render(request, template, context)
 
 
 @company_view

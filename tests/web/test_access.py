@@ -166,3 +166,23 @@ def test_every_back_office_url_is_in_the_permission_tables():
     names = {f"web:{pattern.name}" for pattern in urlpatterns}
     covered = {name for name, _kwargs in SCREENS} | set(ACTIONS) | UNTABLED
     assert names - covered == set(), "add the new screen to SCREENS or ACTIONS"
+
+
+def test_customers_filter_by_collector_segment_and_amount_due(client, world):
+    from tests.runs.conftest import customer, invoice
+
+    gamma = customer(
+        world.a, "A3", name="Client Gamma", segment="PME", collector=world.users[VIEWER]
+    )
+    invoice(gamma, "FG1", 5, "50.00")
+    client.force_login(world.users[SUPERVISOR])
+    url = reverse("web:customers")
+
+    def names(**query):
+        page = client.get(url, query).content.decode()
+        return {name for name in ("Client Alpha", "Client Gamma") if name in page}
+
+    assert names() == {"Client Alpha", "Client Gamma"}
+    assert names(segment="PME") == {"Client Gamma"}
+    assert names(collector=world.users[VIEWER].pk) == {"Client Gamma"}
+    assert names(min_due="1000") == {"Client Alpha"}
