@@ -18,9 +18,8 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +27,9 @@ from typing import Any
 
 import dj_database_url
 import psycopg
-import pytest
 from aiosmtpd.controller import Controller
+
+from tests.databases import connect_params, scratch_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 RELANCE = [sys.executable, "-m", "relance.cli"]
@@ -53,28 +53,8 @@ def outbox_database(folder: Path) -> Iterator[str]:
     if not suite.startswith("postgres"):
         yield f"sqlite:///{folder / 'relance.sqlite3'}"
         return
-    config = dj_database_url.parse(suite)
-    try:
-        admin = psycopg.connect(**_params(config, "postgres"), autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL unreachable at {config['HOST']}:{config['PORT']}: {exc}")
-    name = f"{config['NAME']}_outbox_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield suite.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.close()
-
-
-def _params(config: Mapping[str, Any], name: str) -> dict[str, Any]:
-    return {
-        "host": config["HOST"] or "127.0.0.1",
-        "port": config["PORT"] or 5432,
-        "user": config["USER"],
-        "password": config["PASSWORD"] or None,
-        "dbname": name,
-    }
+    with scratch_postgres(suite, f"{dj_database_url.parse(suite)['NAME']}_outbox") as url:
+        yield url
 
 
 def query(database_url: str, sql: str) -> list[tuple[Any, ...]]:
@@ -84,7 +64,7 @@ def query(database_url: str, sql: str) -> list[tuple[Any, ...]]:
         with sqlite3.connect(path, timeout=30) as db:
             return db.execute(sql).fetchall()
     config = dj_database_url.parse(database_url)
-    with psycopg.connect(**_params(config, config["NAME"])) as db:
+    with psycopg.connect(**connect_params(config, config["NAME"])) as db:
         return db.execute(sql).fetchall()
 
 

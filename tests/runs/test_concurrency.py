@@ -7,13 +7,12 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import dj_database_url
-import psycopg
 import pytest
+
+from tests.databases import scratch_postgres
 
 CUSTOMERS = 40
 RELANCE = [sys.executable, "-m", "relance.cli"]
@@ -94,29 +93,8 @@ def test_two_runs_started_together_on_sqlite_never_action_a_customer_twice(tmp_p
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     base = os.environ.get("TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/relance")
-    config = dj_database_url.parse(base)
-    params = {
-        "host": config["HOST"],
-        "port": config["PORT"] or 5432,
-        "user": config["USER"],
-        "password": config["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-        "connect_timeout": 3,
-    }
-    try:
-        admin = psycopg.connect(**params)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    name = f"relance_race_{uuid.uuid4().hex[:8]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.close()
+    with scratch_postgres(base, "relance_race") as url:
+        yield url
 
 
 def test_two_runs_started_together_on_postgresql_never_action_a_customer_twice(
