@@ -14,6 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from relance.accounts.roles import COLLECTOR, SUPERVISOR, role_of
 from relance.ledger.models import Customer
+from relance.tasks.models import Task
+from relance.tasks.selectors import todo
 
 View = Callable[..., HttpResponse]
 
@@ -38,6 +40,18 @@ def visible_customers(request: HttpRequest) -> QuerySet[Customer]:
     if role_of(user) == COLLECTOR:
         customers = customers.filter(Q(collector=user) | Q(collector__isnull=True))
     return customers
+
+
+def visible_tasks(
+    request: HttpRequest, *, include_future: bool = False, mine: bool = False
+) -> QuerySet[Task]:
+    """The current company's open tasks; a collector's (or anyone's, with ``mine``) are
+    theirs and those nobody holds, as with customers."""
+    tasks = todo(request.company, include_future=include_future)  # type: ignore[attr-defined]
+    user: User = request.user  # type: ignore[assignment]
+    if mine or role_of(user) == COLLECTOR:
+        tasks = tasks.filter(Q(assignee=user) | Q(assignee__isnull=True))
+    return tasks.select_related("customer", "message")
 
 
 def acting_view(view: View) -> View:

@@ -6,19 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from relance.accounts.roles import COLLECTOR, role_of
 from relance.delivery import decisions
 from relance.tasks.forms import CallOutcomeForm
 from relance.tasks.models import Task, TaskKind, TaskState
-from relance.tasks.selectors import todo
 from relance.tasks.services import close_task
-from relance.web.access import acting_view, company_view
+from relance.web.access import acting_view, company_view, visible_tasks
 
 
 def _task(request: HttpRequest, pk: int) -> Task:
@@ -32,14 +29,9 @@ def _task(request: HttpRequest, pk: int) -> Task:
 
 @company_view
 def todo_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    tasks = todo(
-        request.company,  # type: ignore[attr-defined]
-        include_future=bool(request.GET.get("all")),
-    ).select_related("customer", "message")
-    if role_of(user) == COLLECTOR or request.GET.get("mine"):
-        # Theirs, and what nobody holds (customers without a collector).
-        tasks = tasks.filter(Q(assignee=user) | Q(assignee__isnull=True))
+    tasks = visible_tasks(
+        request, include_future=bool(request.GET.get("all")), mine=bool(request.GET.get("mine"))
+    )
     return render(request, "web/todo.html", {"tasks": tasks})
 
 

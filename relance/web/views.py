@@ -21,8 +21,7 @@ from relance.ledger.models import Customer
 from relance.ledger.overview import overview
 from relance.runs.models import ActionState, Run
 from relance.tasks.models import TaskState
-from relance.tasks.selectors import todo
-from relance.web.access import company_view, visible_customers
+from relance.web.access import company_view, visible_customers, visible_tasks
 
 SORTS = {
     "code": "code",
@@ -36,7 +35,6 @@ SORTS = {
 def home(request: HttpRequest) -> HttpResponse:
     company = request.company  # type: ignore[attr-defined]
     today = timezone.localdate()
-    user: User = request.user  # type: ignore[assignment]
     failures = Message.objects.filter(company=company).filter(
         Q(state__in=[MessageState.UNCERTAIN, MessageState.FAILED])
         | Q(event__in=[DeliveryEvent.BOUNCED, DeliveryEvent.COMPLAINED])
@@ -46,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "review": Run.objects.filter(company=company, actions__state=ActionState.PROPOSED)
         .distinct()
         .order_by("-as_of")[:10],
-        "tasks": todo(company, user)[:10],
+        "tasks": visible_tasks(request)[:10],
         "promises": Promise.objects.filter(company=company).order_by("-id")[:5],
         "disputes": Dispute.objects.filter(company=company).order_by("-id")[:5],
         "failures": failures.select_related("customer").order_by("-created_at")[:10],
@@ -102,7 +100,6 @@ def customer(request: HttpRequest, code: str) -> HttpResponse:
         "customer": found,
         "invoices": found.invoices.order_by("-due_date")[:200],
         "journal": found.journal.select_related("user").order_by("-at")[:200],
-        "outbox": found.messages.order_by("-created_at")[:200],
         "promises": found.promises.order_by("-id"),
         "disputes": Dispute.objects.filter(invoice__customer=found).order_by("-id"),
         "tasks": found.tasks.filter(state=TaskState.OPEN).order_by("due_at"),
