@@ -276,11 +276,8 @@ def _store(
         if state == MessageState.TO_POST:
             _letters_printed(messages, user, result)
         else:
-            result.messages.extend(
-                Message.objects.filter(key__in=[m.key for m in messages]).values_list(
-                    "pk", flat=True
-                )
-            )
+            # bulk_create returns the new ids on SQLite and PostgreSQL alike.
+            result.messages.extend(message.pk for message in messages)
         failed = [item for item in items if item.action.pk not in stored]
         for item in failed:
             item.action.error = item.error or _("nothing was rendered")
