@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth
 from django.urls import path
 
-from relance.web import customer_actions, journal, runs, templates_views, todo, views
+from relance.web import (
+    config_urls,
+    customer_actions,
+    customer_urls,
+    journal,
+    run_urls,
+    runs,
+    templates_views,
+    todo,
+    views,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -21,6 +31,7 @@ urlpatterns = [
     path("templates/<int:pk>/", templates_views.template_edit, name="template"),
     path("templates/<int:pk>/preview/", templates_views.template_preview, name="template-preview"),
 ]
+urlpatterns += customer_urls.urlpatterns + run_urls.urlpatterns + config_urls.urlpatterns
 
 # Logging in and out, and resetting a forgotten password by e-mail (Django's views, our pages).
 account_urls = [

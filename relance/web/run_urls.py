@@ -1,0 +1,7 @@
+"""The back-office's run screens' routes, added to ``relance.web.urls`` (namespace ``web``)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
