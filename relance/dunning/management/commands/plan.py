@@ -8,7 +8,7 @@ from rich.table import Table
 
 from relance.content.penalties import plan_penalties
 from relance.dunning.planning import NoScenario, build_plan, plan_as_json
-from relance.engine.penalties import InvalidRateTable, MissingRate
+from relance.engine.penalties import CENT, InvalidRateTable, MissingRate
 from relance.ledger.management.options import (
     add_as_of_option,
     add_company_option,
@@ -64,7 +64,7 @@ class Command(BaseCommand):
                 f"N{proposal.level}",
                 ", ".join(proposal.channels),
                 str(len(proposal.items)),
-                f"{proposal.total_due} {proposal.currency}",
+                f"{proposal.total_due.quantize(CENT)} {proposal.currency}",
             )
         console.print(table)
         reasons: dict[str, int] = {}
