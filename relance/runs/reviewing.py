@@ -55,7 +55,10 @@ def add_customers(run: Run, codes: Iterable[str], user: User | None = None) -> l
     """Add customers the run's filters left out (another level, another scenario), with
     what the plan proposes for them at the run's date. A customer with nothing due is refused
     with the plan's reason."""
-    if run.actions.exclude(state__in=[ActionState.PROPOSED, ActionState.APPROVED]).exists():
+    # Removing a customer during the review does not launch the run: adding stays possible.
+    if run.actions.exclude(
+        state__in=[ActionState.PROPOSED, ActionState.APPROVED, ActionState.REMOVED]
+    ).exists():
         raise ReviewRefused(_("This run was launched; start a new run instead."))
     wanted = list(dict.fromkeys(codes))
     known = set(

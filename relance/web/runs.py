@@ -1,8 +1,11 @@
 """Runs: the list, a run's review (approve, remove with a reason), its launch and progress.
 Thin over ``relance.runs.executing`` and ``relance.delivery.services``, like ``relance review``
-and ``relance send``."""
+and ``relance send``. Creating a run and adding customers: ``run_wizard``; previews:
+``run_preview``."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -12,13 +15,28 @@ from django.views.decorators.http import require_POST
 
 from relance.delivery.selectors import counts_by_state
 from relance.runs import executing
-from relance.runs.models import Run
+from relance.runs.models import ActionState, Run
 from relance.runs.reviewing import unreachable
 from relance.web.access import acting_view, company_view
 
+# Once one of these exists the run was launched: its list can no longer change.
+LAUNCHED = [ActionState.QUEUED, ActionState.DONE, ActionState.FAILED]
 
-def _run(request: HttpRequest, pk: int) -> Run:
+
+def run_of(request: HttpRequest, pk: int) -> Run:
     return get_object_or_404(Run, pk=pk, company=request.company)  # type: ignore[attr-defined]
+
+
+def detail_context(run: Run) -> dict[str, Any]:
+    return {
+        "run": run,
+        "actions": run.actions.select_related("customer").order_by("customer__code", "channel"),
+        "unreachable": unreachable(run),
+        "progress": executing.progress(run),
+        "outbox": counts_by_state(run.company, run.pk),
+        "launched": run.actions.filter(state__in=LAUNCHED).exists(),
+        "approved": run.actions.filter(state=ActionState.APPROVED).count(),
+    }
 
 
 @company_view
@@ -29,14 +47,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 @company_view
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run(request, pk)
-    context = {
-        "run": run,
-        "actions": run.actions.select_related("customer").order_by("customer__code", "channel"),
-        "unreachable": unreachable(run),
-        "progress": executing.progress(run),
-        "outbox": counts_by_state(run.company, run.pk),
-    }
+    run = run_of(request, pk)
+    context = detail_context(run)
     if request.htmx and request.GET.get("part") == "progress":  # type: ignore[attr-defined]
         return render(request, "web/run_progress.html", context)
     return render(request, "web/run.html", context)
@@ -45,7 +57,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @acting_view
 def run_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run(request, pk)
+    run = run_of(request, pk)
     chosen = run.actions.filter(pk__in=request.POST.getlist("action"))
     decision = request.POST.get("decision")
     if decision == "approve":
@@ -61,6 +73,8 @@ def run_decide(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             done = executing.remove(chosen, reason, request.user)  # type: ignore[arg-type]
             messages.success(request, _("%(count)d action(s) removed.") % {"count": done})
+    elif decision == "launch" and not run.actions.filter(state=ActionState.APPROVED).exists():
+        messages.error(request, _("Nothing is approved: approve the customers to remind first."))
     elif decision == "launch":
         outcome = executing.execute(run, request.user)  # type: ignore[arg-type]
         messages.success(
