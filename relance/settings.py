@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "relance.content",
     "relance.delivery",
     "relance.tasks",
+    "relance.notes",
     "relance.accounts",
     "relance.web",
     "relance.demo",

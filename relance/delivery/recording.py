@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from relance.delivery.fallback import fall_back
 from relance.delivery.labels import channel_noun
 from relance.delivery.models import Message, MessageState
+from relance.delivery.statement_journal import journal_statements
 from relance.runs.completing import Completion, complete
 from relance.tasks.models import Task, TaskKind, TaskState
 from relance.tasks.services import open_task
@@ -51,6 +52,7 @@ def record(messages: list[Message], user: User | None = None) -> None:
         message.action.error = message.last_error
     # A refused address is a reason to try another channel; the fallback says so in its task.
     fall_back([m.action for m in failed if m.action is not None], user)
+    journal_statements([m for m in messages if m.action_id is None], user)
     Message.objects.filter(pk__in=[m.pk for m in messages]).update(recorded=True)
     # An interrupted message a worker finished after all needs no one's check any more.
     Task.objects.filter(

@@ -222,12 +222,7 @@ def _level(item: Any, name: str, code: str, errors: list[str]) -> LevelSpec | No
                 where
                 + _("%(key)s must be one of %(roles)s") % {"key": key, "roles": ", ".join(ROLES)}
             )
-    fallback = item.get("fallback", "")
-    if fallback and fallback not in engine.CHANNELS:
-        errors.append(
-            where
-            + _("fallback must be one of %(channels)s") % {"channels": ", ".join(engine.CHANNELS)}
-        )
+    fallback = str(item.get("fallback") or "")  # checked with the level by engine.validate
     if len(errors) > before:
         return None
     level = engine.Level(

@@ -78,6 +78,18 @@ class InvalidScenario(ValueError):
         super().__init__(f"scenario {code}: " + "; ".join(errors))
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One reason a scenario cannot be used, and what it is about, so that a form can show it
+    next to the field: ``level`` and ``window`` are positions in ``levels`` and ``exclusions``
+    (None: the scenario as a whole), ``field`` the attribute at fault ("" when none is)."""
+
+    message: str
+    field: str = ""
+    level: int | None = None
+    window: int | None = None
+
+
 def validate(scenario: Scenario) -> list[str]:
     """Every reason the scenario cannot be used, in plain words; empty when it is sound.
 
@@ -90,67 +102,129 @@ def validate(scenario: Scenario) -> list[str]:
     >>> validate(Scenario("std", (Level(31, 9999, level=3),), exclusions=(Window(366, 99999),)))
     []
     """
-    errors: list[str] = []
+    return [problem.message for problem in problems(scenario)]
+
+
+def problems(scenario: Scenario) -> list[Problem]:
+    """``validate``'s reasons with what each is about (the rules live here only).
+
+    >>> problems(Scenario("b2b", (Level(1, 10, level=1), Level(5, 30, level=2))))[0].level
+    1
+    """
     levels = scenario.levels
     numbers = [level.level for level in levels]
     if not levels:
-        return ["a scenario needs at least one level"]
-    if any(number < 0 or number > MAX_LEVELS for number in numbers):
-        errors.append(f"levels are numbered 0 (preventive) to {MAX_LEVELS}")
+        return [Problem("a scenario needs at least one level")]
+    errors: list[Problem] = []
+    wrong = next((i for i, n in enumerate(numbers) if n < 0 or n > MAX_LEVELS), None)
+    if wrong is not None:
+        errors.append(
+            Problem(f"levels are numbered 0 (preventive) to {MAX_LEVELS}", "level", wrong)
+        )
     if len([number for number in numbers if number > 0]) > MAX_LEVELS:
-        errors.append(f"a scenario has at most {MAX_LEVELS} levels besides level 0")
+        errors.append(Problem(f"a scenario has at most {MAX_LEVELS} levels besides level 0"))
     if numbers != sorted(set(numbers)):
-        errors.append("levels must be listed in increasing order, each once")
-    for level in levels:
-        errors.extend(_level_errors(level))
-    for window in scenario.exclusions:
+        wrong = next(i for i in range(1, len(numbers)) if numbers[i] <= numbers[i - 1])
+        errors.append(
+            Problem("levels must be listed in increasing order, each once", "level", wrong)
+        )
+    for index, level in enumerate(levels):
+        errors.extend(_level_errors(level, index))
+    for index, window in enumerate(scenario.exclusions):
         if window.from_days > window.to_days:
             errors.append(
-                f"exclusion window [{window.from_days}, {window.to_days}] ends before it starts"
+                Problem(
+                    f"exclusion window [{window.from_days}, {window.to_days}] ends before it "
+                    "starts",
+                    "to_days",
+                    window=index,
+                )
             )
     if scenario.mode == Mode.SEQUENTIAL and scenario.level(1) is None:
-        errors.append("a sequential scenario needs a level 1")
+        errors.append(Problem("a sequential scenario needs a level 1", "mode"))
     if scenario.mode == Mode.DUE_DATE:
         errors.extend(_overlaps(scenario))
     else:
         starts = [level.from_days for level in levels if level.level <= 1]
         if starts != sorted(starts):
-            errors.append("level 0 must start before level 1")
+            first = next(i for i, level in enumerate(levels) if level.level <= 1)
+            errors.append(Problem("level 0 must start before level 1", "from_days", first))
     if scenario.min_total < 0:
-        errors.append("the minimum total cannot be negative")
+        errors.append(Problem("the minimum total cannot be negative", "min_total"))
     if scenario.repeat_every_days is not None and scenario.repeat_every_days < 1:
-        errors.append("the last level can repeat every 1 day or more")
+        errors.append(Problem("the last level can repeat every 1 day or more", "repeat_every_days"))
     return errors
 
 
-def _level_errors(level: Level) -> list[str]:
+def _level_errors(level: Level, index: int) -> list[Problem]:
     errors = []
     if level.from_days > level.to_days:
         errors.append(
-            f"level {level.level}: from_days {level.from_days} is after to_days {level.to_days}"
+            Problem(
+                f"level {level.level}: from_days {level.from_days} is after to_days "
+                f"{level.to_days}",
+                "to_days",
+                index,
+            )
         )
     if level.level == 0 and level.from_days >= 0:
-        errors.append("level 0 is the preventive reminder: its from_days must be negative")
+        errors.append(
+            Problem(
+                "level 0 is the preventive reminder: its from_days must be negative",
+                "from_days",
+                index,
+            )
+        )
     if not level.channels:
-        errors.append(f"level {level.level}: at least one channel is needed")
+        errors.append(
+            Problem(f"level {level.level}: at least one channel is needed", "channels", index)
+        )
     unknown = [channel for channel in level.channels if channel not in CHANNELS]
     if unknown:
         errors.append(
-            f"level {level.level}: unknown channel(s) {', '.join(unknown)} "
-            f"(use {', '.join(CHANNELS)})"
+            Problem(
+                f"level {level.level}: unknown channel(s) {', '.join(unknown)} "
+                f"(use {', '.join(CHANNELS)})",
+                "channels",
+                index,
+            )
+        )
+    if level.fallback and level.fallback not in CHANNELS:
+        errors.append(
+            Problem(
+                f"level {level.level}: unknown fallback channel {level.fallback} "
+                f"(use {', '.join(CHANNELS)})",
+                "fallback",
+                index,
+            )
+        )
+    elif level.fallback in level.channels:
+        # A fallback replaces the level's channels the customer cannot be reached on: one of
+        # those channels would never stand in for itself.
+        errors.append(
+            Problem(
+                f"level {level.level}: the fallback channel {level.fallback} is already one "
+                "of the level's channels",
+                "fallback",
+                index,
+            )
         )
     return errors
 
 
-def _overlaps(scenario: Scenario) -> list[str]:
+def _overlaps(scenario: Scenario) -> list[Problem]:
     errors = []
     previous = None
-    for level in scenario.levels:
+    for index, level in enumerate(scenario.levels):
         if previous is not None and level.from_days <= previous.to_days:
             errors.append(
-                f"windows of level {previous.level} [{previous.from_days}, "
-                f"{previous.to_days}] and level {level.level} [{level.from_days}, "
-                f"{level.to_days}] overlap"
+                Problem(
+                    f"windows of level {previous.level} [{previous.from_days}, "
+                    f"{previous.to_days}] and level {level.level} [{level.from_days}, "
+                    f"{level.to_days}] overlap",
+                    "from_days",
+                    index,
+                )
             )
         previous = level
     return errors

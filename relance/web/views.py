@@ -15,13 +15,17 @@ from django.views.decorators.http import require_POST
 
 from relance.accounts.scoping import choose_company
 from relance.delivery.models import DeliveryEvent, Message, MessageState
-from relance.dunning.models import Scenario
+from relance.delivery.statements import new_token
+from relance.dunning.models import Group, Scenario
 from relance.holds.models import Dispute, Promise
 from relance.ledger.models import Customer
 from relance.ledger.overview import overview
+from relance.notes.models import AnswerChannel
+from relance.notes.services import recent_answers
 from relance.runs.models import ActionState, Run
 from relance.tasks.models import TaskState
 from relance.web.access import company_view, visible_customers, visible_tasks
+from relance.web.timeline import timeline
 
 SORTS = {
     "code": "code",
@@ -48,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "promises": Promise.objects.filter(company=company).order_by("-id")[:5],
         "disputes": Dispute.objects.filter(company=company).order_by("-id")[:5],
         "failures": failures.select_related("customer").order_by("-created_at")[:10],
+        "answers": recent_answers(company),
     }
     return render(request, "web/home.html", context)
 
@@ -70,6 +75,9 @@ def customers(request: HttpRequest) -> HttpResponse:
         found = found.filter(collector_id=request.user.pk)
     if (collector := request.GET.get("collector", "")).isdigit():
         found = found.filter(collector_id=int(collector))
+    if (group := request.GET.get("group", "")).isdigit():
+        # The membership the last recompute stored (a run, or ``relance groups``).
+        found = found.filter(group_membership__group_id=int(group))
     if segment := request.GET.get("segment", "").strip():
         found = found.filter(segment=segment)
     if (minimum := request.GET.get("min_due", "").replace(",", ".")).replace(".", "", 1).isdigit():
@@ -85,6 +93,9 @@ def customers(request: HttpRequest) -> HttpResponse:
         "collectors": User.objects.filter(pk__in=company_customers.values("collector")).order_by(
             "first_name", "username"
         ),
+        "groups": Group.objects.filter(company=request.company).order_by(  # type: ignore[attr-defined]
+            "priority", "code"
+        ),
         "segments": company_customers.exclude(segment="")
         .order_by("segment")
         .values_list("segment", flat=True)
@@ -99,11 +110,12 @@ def customer(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "customer": found,
         "invoices": found.invoices.order_by("-due_date")[:200],
-        "journal": found.journal.select_related("user").order_by("-at")[:200],
-        "promises": found.promises.order_by("-id"),
-        "disputes": Dispute.objects.filter(invoice__customer=found).order_by("-id"),
+        "timeline": timeline(found),
         "tasks": found.tasks.filter(state=TaskState.OPEN).order_by("due_at"),
         "scenarios": Scenario.objects.filter(company=found.company).order_by("position", "code"),
+        "answer_channels": AnswerChannel.choices,
+        # One token per page shown: sending twice from it queues one statement.
+        "statement_token": new_token(),
     }
     return render(request, "web/customer.html", context)
 

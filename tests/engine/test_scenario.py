@@ -124,6 +124,20 @@ def test_an_unknown_channel_is_refused():
     assert errors == ["level 1: unknown channel(s) fax, pigeon (use email, sms, letter, call)"]
 
 
+def test_an_unknown_fallback_channel_is_refused():
+    errors = validate(scenario(level(1, 1, 14, "email", fallback="fax")))
+    assert errors == ["level 1: unknown fallback channel fax (use email, sms, letter, call)"]
+
+
+def test_a_fallback_that_is_already_one_of_the_level_channels_is_refused():
+    errors = validate(scenario(level(2, 15, 29, "email", "sms", fallback="sms")))
+    assert errors == ["level 2: the fallback channel sms is already one of the level's channels"]
+
+
+def test_a_fallback_on_another_channel_is_accepted():
+    assert validate(scenario(level(1, 1, 14, "email", fallback="letter"))) == []
+
+
 def test_a_level_without_channels_is_refused():
     empty = replace(level(1, 1, 14), channels=())
     assert validate(scenario(empty)) == ["level 1: at least one channel is needed"]

@@ -90,3 +90,34 @@ def test_the_journal_exports_what_is_filtered_as_csv_and_xlsx(collector, run):
     response = collector.get(reverse("web:journal") + "?export=xlsx&q=Delta")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["A2"]
+
+
+def test_customers_filter_by_the_group_their_last_recompute_stored(client, world):
+    from relance.dunning.groups import recompute_groups
+    from relance.dunning.models import Group, Scenario
+    from tests.runs.conftest import customer
+
+    customer(world.a, "A3", name="Client Gamma", segment="PME")
+    for company in (world.a, world.b):
+        Group.objects.create(
+            company=company,
+            code="pme",
+            name="Small firms",
+            scenario=Scenario.objects.get(company=company, code="std"),
+            segments=["PME"],
+        )
+    recompute_groups(world.a, AS_OF)
+    group = Group.objects.get(company=world.a)
+    client.force_login(world.users[COLLECTOR])
+    url = reverse("web:customers")
+    page = client.get(url).content.decode()
+    assert f'<option value="{group.pk}">Small firms</option>' in page
+    assert page.count("Small firms") == 1  # company B's group is not offered
+    table = client.get(url, {"group": group.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Client Gamma" in table
+    assert "Client Alpha" not in table
+    assert "<form" not in table  # the HTMX table alone
+    other = Group.objects.get(company=world.b)
+    elsewhere = client.get(url, {"group": other.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert "Client Alpha" not in elsewhere
+    assert "Client Gamma" not in elsewhere

@@ -1,0 +1,84 @@
+"""The journal's trace of a statement of account once the outbox has sent it (or given up).
+
+A statement is not a reminder: it comes from no run, has no action and raises no level. Its
+journal entry says what left, to whom, with the exact .eml, at the level the customer stood at.
+Kept apart from ``statements`` so that ``recording`` can call it without an import cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from email import policy
+from email.parser import BytesParser
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from relance.delivery.models import Message, MessageState
+from relance.runs.completing import acting, years_after
+from relance.runs.models import JournalEntry, JournalStatus
+
+PREFIX = "statement-"
+# What the statement listed, carried by its .eml for the journal entry written once it is sent.
+INVOICES_HEADER = "X-Relance-Invoices"
+TOTAL_HEADER = "X-Relance-Total"
+
+
+def is_statement(message: Message) -> bool:
+    return message.action_id is None and message.key.startswith(PREFIX)
+
+
+def journal_statements(messages: Sequence[Message], user: User | None = None) -> None:
+    """One journal entry per sent or failed statement among ``messages``."""
+    statements = [m for m in messages if is_statement(m)]
+    if not statements:
+        return
+    now = timezone.now()
+    loaded = Message.objects.filter(pk__in=[m.pk for m in statements]).select_related(
+        "company", "customer"
+    )
+    entries = []
+    for message in loaded:
+        sent = message.state == MessageState.SENT
+        company = message.company
+        numbers, total = _listed(message)
+        day = timezone.localdate(message.sent_at or now)
+        entries.append(
+            JournalEntry(
+                company=company,
+                customer=message.customer,
+                date=day,
+                at=now,
+                user=acting(user) or message.decided_by,
+                currency=message.currency,
+                level=message.level,
+                channel=message.channel,
+                status=JournalStatus.SENT if sent else JournalStatus.FAILED,
+                invoices=numbers,
+                total_due=total,
+                recipient=", ".join(message.recipients),
+                message_id=message.provider_id,
+                detail=_("statement of account") + ("" if sent else f": {message.last_error}"),
+                document=message.content.name or "",
+                legal_basis=company.legal_basis,
+                retain_until=years_after(day, company.retention_years),
+            )
+        )
+    JournalEntry.objects.bulk_create(entries)
+
+
+def _listed(message: Message) -> tuple[list[str], Decimal]:
+    """The invoice numbers and total the statement showed, from the headers of its .eml."""
+    try:
+        with message.content.open("rb") as handle:
+            headers = BytesParser(policy=policy.default).parse(handle, headersonly=True)
+    except (OSError, ValueError):
+        return [], Decimal("0.00")
+    numbers = [n.strip() for n in str(headers.get(INVOICES_HEADER, "")).split(",") if n.strip()]
+    try:
+        total = Decimal(str(headers.get(TOTAL_HEADER, "0")).strip() or "0")
+    except InvalidOperation:
+        total = Decimal("0.00")
+    return numbers, total
