@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from relance.ledger.models import Company, Customer
-from relance.ledger.models.fields import acting_user, currency
+from relance.ledger.models.fields import acting_user, currency, money
 from relance.runs.models import Action, Run
 
 
@@ -70,6 +70,10 @@ class Message(models.Model):
     currency = currency()
     sender = models.CharField(_("sender"), max_length=250, blank=True)
     recipients = models.JSONField(_("recipients"), default=list)
+    # What a message that comes from no run (a statement of account) listed, for its journal
+    # entry; a reminder's are on its action.
+    invoices = models.JSONField(_("invoices"), default=list, blank=True)
+    total_due = money(_("total due"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=500, blank=True)
     segments = models.PositiveSmallIntegerField(
         _("SMS segments"), null=True, blank=True, help_text=_("SMS only: what the provider bills.")

@@ -8,9 +8,7 @@ Kept apart from ``statements`` so that ``recording`` can call it without an impo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
-from email import policy
-from email.parser import BytesParser
+from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -21,9 +19,6 @@ from relance.runs.completing import acting, years_after
 from relance.runs.models import JournalEntry, JournalStatus
 
 PREFIX = "statement-"
-# What the statement listed, carried by its .eml for the journal entry written once it is sent.
-INVOICES_HEADER = "X-Relance-Invoices"
-TOTAL_HEADER = "X-Relance-Total"
 
 
 def is_statement(message: Message) -> bool:
@@ -43,7 +38,6 @@ def journal_statements(messages: Sequence[Message], user: User | None = None) ->
     for message in loaded:
         sent = message.state == MessageState.SENT
         company = message.company
-        numbers, total = _listed(message)
         day = timezone.localdate(message.sent_at or now)
         entries.append(
             JournalEntry(
@@ -56,8 +50,8 @@ def journal_statements(messages: Sequence[Message], user: User | None = None) ->
                 level=message.level,
                 channel=message.channel,
                 status=JournalStatus.SENT if sent else JournalStatus.FAILED,
-                invoices=numbers,
-                total_due=total,
+                invoices=message.invoices,
+                total_due=message.total_due or Decimal("0.00"),
                 recipient=", ".join(message.recipients),
                 message_id=message.provider_id,
                 detail=_("statement of account") + ("" if sent else f": {message.last_error}"),
@@ -67,18 +61,3 @@ def journal_statements(messages: Sequence[Message], user: User | None = None) ->
             )
         )
     JournalEntry.objects.bulk_create(entries)
-
-
-def _listed(message: Message) -> tuple[list[str], Decimal]:
-    """The invoice numbers and total the statement showed, from the headers of its .eml."""
-    try:
-        with message.content.open("rb") as handle:
-            headers = BytesParser(policy=policy.default).parse(handle, headersonly=True)
-    except (OSError, ValueError):
-        return [], Decimal("0.00")
-    numbers = [n.strip() for n in str(headers.get(INVOICES_HEADER, "")).split(",") if n.strip()]
-    try:
-        total = Decimal(str(headers.get(TOTAL_HEADER, "0")).strip() or "0")
-    except InvalidOperation:
-        total = Decimal("0.00")
-    return numbers, total

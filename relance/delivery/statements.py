@@ -37,7 +37,7 @@ from relance.content.reminder import Reminder, ReminderInvoice
 from relance.content.rendering import RenderedParts, html_invoice_table, text_invoice_table
 from relance.delivery.models import Message, MessageState
 from relance.delivery.services import dispatch
-from relance.delivery.statement_journal import INVOICES_HEADER, PREFIX, TOTAL_HEADER
+from relance.delivery.statement_journal import PREFIX
 from relance.ledger.models import Customer, Invoice
 
 PDF = "application/pdf"
@@ -103,6 +103,8 @@ def send_statement(
                 currency=currency,
                 sender=email.from_email,
                 recipients=list(email.recipients()),
+                invoices=[invoice.number for invoice in reminder.invoices],
+                total_due=reminder.total_open,
                 subject=str(email.subject)[:500],
                 content=default_storage.save(name, ContentFile(email.message().as_bytes())),
                 state=MessageState.PENDING,
@@ -181,7 +183,4 @@ def _email(reminder: Reminder) -> EmailMultiAlternatives:
         )
         pdf = statement_pdf(reminder, reminder.invoices)
         name = _("statement") + f"-{slugify(reminder.customer_code)}.pdf"
-    email = compose(reminder, parts, [(name, pdf, PDF)])
-    email.extra_headers[INVOICES_HEADER] = ", ".join(i.number for i in reminder.invoices)
-    email.extra_headers[TOTAL_HEADER] = str(reminder.total_open)
-    return email
+    return compose(reminder, parts, [(name, pdf, PDF)])
