@@ -45,6 +45,16 @@ def screens(world) -> dict[str, str]:
         "journal": reverse("web:journal"),
         "templates": reverse("web:templates"),
         "template": reverse("web:template", kwargs={"pk": template.pk}),
+        "new run": reverse("web:run-new"),
+        "preview": reverse(
+            "web:run-preview", kwargs={"pk": run.pk, "action": run.actions.first().pk}
+        ),
+        "configuration": reverse("web:config"),
+        "scenarios": reverse("web:config-scenarios"),
+        "scenario": reverse("web:config-scenario", kwargs={"code": "std"}),
+        "groups": reverse("web:config-groups"),
+        "new group": reverse("web:config-group-new"),
+        "company": reverse("web:config-company"),
     }
     task = Task.objects.filter(customer__company=world.a).first()
     if task is not None:
