@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from relance.ledger.models import Company
+from relance.ledger.models import Company, Customer
 from relance.ledger.services.companies import CompanyNotFound, resolve_company
 
 
@@ -45,3 +46,14 @@ def company_from_options(options: dict[str, Any]) -> Company:
         return resolve_company(options["company"])
     except CompanyNotFound as exc:
         raise CommandError(str(exc)) from exc
+
+
+def customer_of(company: Company, code: str) -> Customer:
+    """The company's customer of that code; a CommandError naming both otherwise."""
+    customer = Customer.objects.filter(company=company, code=code).first()
+    if customer is None:
+        raise CommandError(
+            _("No customer %(code)s in company %(company)s.")
+            % {"code": code, "company": company.code}
+        )
+    return customer

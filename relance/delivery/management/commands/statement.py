@@ -6,8 +6,7 @@ from django.utils.translation import gettext as _
 
 from relance.delivery.models import Message, MessageState
 from relance.delivery.statements import new_token, send_statement
-from relance.ledger.management.options import add_company_option, company_from_options
-from relance.ledger.models import Customer
+from relance.ledger.management.options import add_company_option, company_from_options, customer_of
 from relance.tasks.management.people import user_named
 
 
@@ -23,12 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         company = company_from_options(options)
-        customer = Customer.objects.filter(company=company, code=options["customer"]).first()
-        if customer is None:
-            raise CommandError(
-                _("No customer %(code)s in company %(company)s.")
-                % {"code": options["customer"], "company": company.code}
-            )
+        customer = customer_of(company, options["customer"])
         user = user_named(options["user"])
         try:
             queued = send_statement(customer, token=new_token(), user=user)

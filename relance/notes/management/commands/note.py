@@ -5,8 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from relance.ledger.management.options import add_company_option, company_from_options
-from relance.ledger.models import Customer
+from relance.ledger.management.options import add_company_option, company_from_options, customer_of
 from relance.notes.models import AnswerChannel
 from relance.notes.services import add_note
 from relance.tasks.management.people import user_named
@@ -34,12 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         company = company_from_options(options)
-        customer = Customer.objects.filter(company=company, code=options["customer"]).first()
-        if customer is None:
-            raise CommandError(
-                _("No customer %(code)s in company %(company)s.")
-                % {"code": options["customer"], "company": company.code}
-            )
+        customer = customer_of(company, options["customer"])
         if options["channel"] and not options["answer"]:
             raise CommandError(_("--channel goes with --answer."))
         author = user_named(options["user"])

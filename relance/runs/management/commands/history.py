@@ -1,13 +1,12 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
-from relance.ledger.management.options import add_company_option, company_from_options
-from relance.ledger.models import Customer
+from relance.ledger.management.options import add_company_option, company_from_options, customer_of
 from relance.runs.journal import entry_as_json, history
 
 
@@ -22,11 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         company = company_from_options(options)
         code = options["customer"]
-        if code and not Customer.objects.filter(company=company, code=code).exists():
-            raise CommandError(
-                _("No customer %(code)s in company %(company)s.")
-                % {"code": code, "company": company.code}
-            )
+        if code:
+            customer_of(company, code)
         entries = history(company, code)
         if options["format"] == "json":
             payload = {"entries": [entry_as_json(entry) for entry in entries.iterator()]}
