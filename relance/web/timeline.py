@@ -15,6 +15,7 @@ from enum import StrEnum
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -119,7 +120,10 @@ def _invoices(customer: Customer) -> list[Entry]:
             )
             % {"number": invoice.number},
             _("due %(date)s, %(open)s left to pay")
-            % {"date": invoice.due_date.isoformat(), "open": invoice.open_amount},
+            % {
+                "date": date_format(invoice.due_date, "SHORT_DATE_FORMAT"),
+                "open": _money(invoice.open_amount),
+            },
             invoice.amount,
             invoice.currency,
             day_only=_day_only(invoice.issue_date, invoice.created_at),
@@ -136,12 +140,12 @@ def _payments(customer: Customer) -> list[Entry]:
     entries = []
     for payment in rows:
         paid = ", ".join(
-            f"{allocation.invoice.number} ({allocation.amount})"
+            f"{allocation.invoice.number} ({_money(allocation.amount)})"
             for allocation in payment.allocations.all()
         )
         detail = _("applied to %(invoices)s") % {"invoices": paid} if paid else ""
         if payment.unapplied_amount:
-            unapplied = _("%(amount)s unapplied") % {"amount": payment.unapplied_amount}
+            unapplied = _("%(amount)s unapplied") % {"amount": _money(payment.unapplied_amount)}
             detail = f"{detail}; {unapplied}" if detail else unapplied
         entries.append(
             Entry(
@@ -277,3 +281,8 @@ def _tasks(customer: Customer) -> list[Entry]:
             )
         )
     return entries
+
+
+def _money(amount: Decimal) -> str:
+    """An amount in the reader's language, as the amount columns show it (1 200,00)."""
+    return number_format(amount, 2, force_grouping=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from relance.accounts.roles import SUPERVISOR
 from relance.holds.models import Source
@@ -85,3 +86,12 @@ def test_the_customer_page_shows_the_timeline_with_the_link_to_what_was_sent(cli
     for kind in ("invoice", "payment", "reminder", "promise", "dispute", "task", "note", "answer"):
         assert f'data-kind="{kind}"' in page
     assert page.index("Paying the rest next week") < page.index("Prefers e-mail")
+
+
+def test_amounts_in_the_timeline_text_are_written_in_the_reader_s_language(story):
+    with translation.override("fr"):
+        issued = next(e for e in timeline(story) if e.title == "Facture FA1 émise")
+    assert re.search(r"1[\xa0\u202f]\d{3},00", issued.detail), issued.detail
+    with translation.override("en"):
+        issued = next(e for e in timeline(story) if e.title == "Invoice FA1 issued")
+    assert re.search(r"1,\d{3}\.00", issued.detail), issued.detail
