@@ -64,8 +64,19 @@ def template_context(reminder: Reminder, *, invoice_table: Any = "") -> dict[str
     language, currency = reminder.language, reminder.currency
     sender = reminder.sender
 
+    # An unpaid invoice's open amount is its amount, and without penalties the grand total is
+    # the total: each amount is formatted once per reminder (Babel takes some 8 µs an amount).
+    # The sign is in the key because -0 equals 0 and Babel writes "-0,00 €".
+    written: dict[tuple[Decimal, bool], str] = {}
+
     def money(amount: Decimal | None) -> str:
-        return "" if amount is None else formatting.money(amount, currency, language)
+        if amount is None:
+            return ""
+        key = (amount, amount.is_signed())
+        text = written.get(key)
+        if text is None:
+            text = written[key] = formatting.money(amount, currency, language)
+        return text
 
     penalties = reminder.charges_penalties
     return {

@@ -21,6 +21,8 @@ from markupsafe import Markup
 from relance.channels.sms.encoding import analyse, gsm_friendly
 from relance.content import sandbox
 from relance.content.context import level_name, template_context
+from relance.content.email_styles import NO_STYLES, email_styles
+from relance.content.invoice_table import invoice_table
 from relance.content.models import SubjectMode, Template
 from relance.content.reminder import Reminder
 
@@ -43,12 +45,28 @@ class RenderedParts:
     legal_mention: str
     # The formatted context the parts were rendered over, for the layouts around them.
     context: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Whether the HTML holds only what render_parts writes (paragraphs, line breaks, the
+    # invoice table) and no markup of the template's own: the e-mail layout can then style
+    # it without a CSS inliner (relance/content/email_styles.py).
+    markup_is_ours: bool = field(default=False, compare=False, repr=False)
+
+
+class LayoutEnvironment(Environment):
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # The layouts read plain dicts (``invoice.number``): the key first spares the
+        # AttributeError Jinja's attribute-first lookup raises for every field of every row.
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 def layout_environment(package: str, folder: str) -> Environment:
     """An environment for our own layouts (not user-edited): autoescaped, translated with
     Django's catalogue."""
-    env = Environment(
+    env = LayoutEnvironment(
         loader=PackageLoader(package, folder),
         autoescape=True,
         trim_blocks=True,
@@ -104,12 +122,18 @@ def render_parts(template: Template, reminder: Reminder) -> RenderedParts:
         body_text = sandbox.render(template.body, context).strip()
         signature_text = sandbox.render(template.signature, context).strip()
         html_context = dict(context, invoice_table=_TABLE)
-        body_html = _paragraphs(sandbox.render(template.body, html_context, html=True))
-        if _TABLE in str(body_html):
-            table = html_invoice_table(context)
+        body_source = sandbox.render(template.body, html_context, html=True)
+        signature_source = sandbox.render(template.signature, context, html=True)
+        # Values are escaped: a "<" comes from the template's own text.
+        markup_is_ours = "<" not in body_source and "<" not in signature_source
+        body_html = _paragraphs(body_source)
+        if _TABLE in body_html:
+            # An e-mail's table carries its inline CSS: written with it, not inlined later.
+            styles = email_styles() if template.channel == "email" else NO_STYLES
+            table = html_invoice_table(context, styles)
             body_html = Markup(str(body_html).replace(f"<p>{_TABLE}</p>", table))
             body_html = Markup(str(body_html).replace(_TABLE, table))
-        signature_html = _paragraphs(sandbox.render(template.signature, context, html=True))
+        signature_html = _paragraphs(signature_source)
     if template.channel == "sms":
         # Babel's no-break spaces and typographic quotes would switch the SMS to UCS-2.
         body_text = gsm_friendly(body_text)
@@ -120,7 +144,14 @@ def render_parts(template: Template, reminder: Reminder) -> RenderedParts:
                 % {"length": length, "max": template.max_length}
             )
     return RenderedParts(
-        subject, body_text, body_html, signature_text, signature_html, legal, context
+        subject,
+        body_text,
+        body_html,
+        signature_text,
+        signature_html,
+        legal,
+        context,
+        markup_is_ours,
     )
 
 
@@ -157,8 +188,9 @@ def _paragraphs(html: str) -> Markup:
     return Markup("".join(f"<p>{block.replace(chr(10), '<br>')}</p>" for block in blocks))
 
 
-def html_invoice_table(context: dict[str, Any]) -> str:
-    return layouts().get_template("invoice_table.html").render(context, labels=labels())
+def html_invoice_table(context: dict[str, Any], styles: Any = NO_STYLES) -> str:
+    """The invoice table, unstyled for print; an e-mail's passes ``email_styles()``."""
+    return invoice_table(context, labels(), styles)
 
 
 # The layouts' words, translated once per language rather than at every render.

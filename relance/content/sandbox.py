@@ -78,6 +78,18 @@ def _bounded_range(*args: int) -> range:
 class Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**"})
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # ``invoice.number`` on the context's plain dicts: Jinja tries the attribute first and
+        # reads the key after an AttributeError, an exception for every field a template
+        # reads. No key of the context names a dict method (SCHEMA), so the key first gives
+        # the same value; anything else takes the sandbox's checked path.
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
         if op == "**":
             if isinstance(right, int) and abs(right) > 100:
@@ -118,6 +130,8 @@ def compile_template(source: str, html: bool) -> JinjaTemplate:
 
 def render(source: str, context: Mapping[str, Any], *, html: bool = False) -> str:
     """Render a user template; any failure becomes a ``RenderError`` naming the line."""
+    if not source:
+        return ""  # most levels have no legal mention: no context to build for nothing
     try:
         output = compile_template(source, html).render(context)
     except TemplateSyntaxError as exc:

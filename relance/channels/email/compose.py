@@ -13,8 +13,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 from django.utils import translation
 from django.utils.translation import gettext as _
+from markupsafe import Markup
 
 from relance.content.context import template_context
+from relance.content.email_styles import NO_STYLES, email_styles, inliner
 from relance.content.reminder import Reminder
 from relance.content.rendering import RenderedParts, labels, layouts
 
@@ -23,12 +25,21 @@ Attachment = tuple[str, bytes, str]
 
 @lru_cache(maxsize=1)
 def _inliner() -> css_inline.CSSInliner:
-    # The layout's <style> is ours and complete: nothing to fetch, and mail clients that
-    # honour <style> (media queries) still get it.
-    return css_inline.CSSInliner(keep_style_tags=True, load_remote_stylesheets=False)
+    return inliner()
 
 
 def html_body(reminder: Reminder, parts: RenderedParts) -> str:
+    """The HTML part: the layout around the parts, every element with its CSS inline. The
+    layout and the parts ``render_parts`` writes carry their inline styles already
+    (``email_styles``); markup of a template's own, or parts made elsewhere, go through
+    css-inline, as every message once did."""
+    styled = parts.markup_is_ours
+    styles = email_styles()
+    body, signature = parts.body_html, parts.signature_html
+    if styled:
+        # The paragraphs are the only elements of the body and signature left unstyled.
+        body = Markup(str(body).replace("<p>", f"<p{styles.body_p}>"))
+        signature = Markup(str(signature).replace("<p>", f"<p{styles.signature_p}>"))
     with translation.override(reminder.language):
         context = parts.context or template_context(reminder)
         html = (
@@ -38,13 +49,14 @@ def html_body(reminder: Reminder, parts: RenderedParts) -> str:
                 context,
                 language=reminder.language,
                 subject=parts.subject,
-                body=parts.body_html,
-                signature=parts.signature_html,
+                body=body,
+                signature=signature,
                 legal_mention=parts.legal_mention,
                 labels=labels(),
+                styles=styles if styled else NO_STYLES,
             )
         )
-    return str(_inliner().inline(html))
+    return html if styled else str(_inliner().inline(html))
 
 
 def text_body(reminder: Reminder, parts: RenderedParts) -> str:
