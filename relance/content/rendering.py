@@ -51,22 +51,10 @@ class RenderedParts:
     markup_is_ours: bool = field(default=False, compare=False, repr=False)
 
 
-class LayoutEnvironment(Environment):
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        # The layouts read plain dicts (``invoice.number``): the key first spares the
-        # AttributeError Jinja's attribute-first lookup raises for every field of every row.
-        if type(obj) is dict:
-            try:
-                return obj[attribute]
-            except KeyError:
-                pass
-        return super().getattr(obj, attribute)
-
-
 def layout_environment(package: str, folder: str) -> Environment:
     """An environment for our own layouts (not user-edited): autoescaped, translated with
     Django's catalogue."""
-    env = LayoutEnvironment(
+    env = sandbox.DictKeysFirst(
         loader=PackageLoader(package, folder),
         autoescape=True,
         trim_blocks=True,

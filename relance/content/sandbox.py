@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, nodes
 from jinja2 import Template as JinjaTemplate
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -75,20 +75,23 @@ def _bounded_range(*args: int) -> range:
     return numbers
 
 
-class Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
+class DictKeysFirst(Environment):
+    """``invoice.number`` read as the key of a plain dict first. Jinja tries the attribute
+    first and reads the key after an AttributeError: an exception for every field of every
+    row. No key of the context names a dict method (SCHEMA), so the key first gives the same
+    value; anything else takes the environment's own path (the sandbox's checked one)."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        # ``invoice.number`` on the context's plain dicts: Jinja tries the attribute first and
-        # reads the key after an AttributeError, an exception for every field a template
-        # reads. No key of the context names a dict method (SCHEMA), so the key first gives
-        # the same value; anything else takes the sandbox's checked path.
         if type(obj) is dict:
             try:
                 return obj[attribute]
             except KeyError:
                 pass
         return super().getattr(obj, attribute)
+
+
+class Sandbox(DictKeysFirst, ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
 
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
         if op == "**":

@@ -26,6 +26,13 @@ scenarios:
     exclusions:
       - {from_days: 366, to_days: 99999}
 """
+# One level that reaches the customer by every channel (previews of each kind of message).
+EVERY_CHANNEL = """\
+scenarios:
+  - code: all
+    levels:
+      - {level: 1, from_days: 1, to_days: 400, channels: [email, sms, letter, call]}
+"""
 
 
 @pytest.fixture

@@ -15,16 +15,9 @@ from relance.runs.models import ActionState, JournalEntry
 from relance.runs.previewing import preview_action
 from relance.runs.reviewing import add_customers
 from relance.runs.services import RunRequest, run_dunning
-from tests.runs.conftest import ADDRESS, AS_OF, customer, invoice
+from tests.runs.conftest import ADDRESS, AS_OF, EVERY_CHANNEL, customer, invoice
 
 pytestmark = pytest.mark.django_db
-
-EVERY_CHANNEL = """\
-scenarios:
-  - code: all
-    levels:
-      - {level: 1, from_days: 1, to_days: 400, channels: [email, sms, letter, call]}
-"""
 
 
 @pytest.fixture
