@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from relance.dunning.groups import recompute_groups
 from relance.dunning.models import ExclusionWindow, Group, Scenario, ScenarioLevel
+from relance.dunning.problems import scenario_errors
 from relance.engine import scenario as engine
 from relance.ledger.models import Company
 from relance.ledger.models.customer import CustomerKind
@@ -37,7 +38,7 @@ class LevelFormSet(forms.BaseInlineFormSet):
             min_total=parent.min_total,
             repeat_every_days=parent.repeat_every_days,
         )
-        errors = engine.validate(candidate)
+        errors = scenario_errors(candidate)
         if errors:
             raise ValidationError(errors)
 

@@ -7,12 +7,14 @@ carve days out (DESIGN.md's own example puts NA [366, 99999] inside level 3 [31,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
 CHANNELS = ("email", "sms", "letter", "call")
 MAX_LEVELS = 9  # levels 1 to 9, plus the optional preventive level 0
+KNOWN = ", ".join(CHANNELS)
 
 
 class Mode(StrEnum):
@@ -78,16 +80,28 @@ class InvalidScenario(ValueError):
         super().__init__(f"scenario {code}: " + "; ".join(errors))
 
 
+def _(text: str) -> str:
+    """Marks a message for the translation catalogue (``makemessages`` collects ``_``). The
+    engine speaks English; the Django layer translates ``Problem.text`` for the reader."""
+    return text
+
+
 @dataclass(frozen=True)
 class Problem:
     """One reason a scenario cannot be used, and what it is about, so that a form can show it
     next to the field: ``level`` and ``window`` are positions in ``levels`` and ``exclusions``
-    (None: the scenario as a whole), ``field`` the attribute at fault ("" when none is)."""
+    (None: the scenario as a whole), ``field`` the attribute at fault ("" when none is).
+    ``text`` is the untranslated message with ``%(name)s`` placeholders for ``values``."""
 
-    message: str
+    text: str
     field: str = ""
     level: int | None = None
     window: int | None = None
+    values: Mapping[str, object] | None = None
+
+    @property
+    def message(self) -> str:
+        return self.text % (self.values or {})
 
 
 def validate(scenario: Scenario) -> list[str]:
@@ -114,19 +128,29 @@ def problems(scenario: Scenario) -> list[Problem]:
     levels = scenario.levels
     numbers = [level.level for level in levels]
     if not levels:
-        return [Problem("a scenario needs at least one level")]
+        return [Problem(_("a scenario needs at least one level"))]
     errors: list[Problem] = []
     wrong = next((i for i, n in enumerate(numbers) if n < 0 or n > MAX_LEVELS), None)
     if wrong is not None:
         errors.append(
-            Problem(f"levels are numbered 0 (preventive) to {MAX_LEVELS}", "level", wrong)
+            Problem(
+                _("levels are numbered 0 (preventive) to %(max)s"),
+                "level",
+                wrong,
+                values={"max": MAX_LEVELS},
+            )
         )
     if len([number for number in numbers if number > 0]) > MAX_LEVELS:
-        errors.append(Problem(f"a scenario has at most {MAX_LEVELS} levels besides level 0"))
+        errors.append(
+            Problem(
+                _("a scenario has at most %(max)s levels besides level 0"),
+                values={"max": MAX_LEVELS},
+            )
+        )
     if numbers != sorted(set(numbers)):
         wrong = next(i for i in range(1, len(numbers)) if numbers[i] <= numbers[i - 1])
         errors.append(
-            Problem("levels must be listed in increasing order, each once", "level", wrong)
+            Problem(_("levels must be listed in increasing order, each once"), "level", wrong)
         )
     for index, level in enumerate(levels):
         errors.extend(_level_errors(level, index))
@@ -134,25 +158,27 @@ def problems(scenario: Scenario) -> list[Problem]:
         if window.from_days > window.to_days:
             errors.append(
                 Problem(
-                    f"exclusion window [{window.from_days}, {window.to_days}] ends before it "
-                    "starts",
+                    _("exclusion window [%(from)s, %(to)s] ends before it starts"),
                     "to_days",
                     window=index,
+                    values={"from": window.from_days, "to": window.to_days},
                 )
             )
     if scenario.mode == Mode.SEQUENTIAL and scenario.level(1) is None:
-        errors.append(Problem("a sequential scenario needs a level 1", "mode"))
+        errors.append(Problem(_("a sequential scenario needs a level 1"), "mode"))
     if scenario.mode == Mode.DUE_DATE:
         errors.extend(_overlaps(scenario))
     else:
         starts = [level.from_days for level in levels if level.level <= 1]
         if starts != sorted(starts):
             first = next(i for i, level in enumerate(levels) if level.level <= 1)
-            errors.append(Problem("level 0 must start before level 1", "from_days", first))
+            errors.append(Problem(_("level 0 must start before level 1"), "from_days", first))
     if scenario.min_total < 0:
-        errors.append(Problem("the minimum total cannot be negative", "min_total"))
+        errors.append(Problem(_("the minimum total cannot be negative"), "min_total"))
     if scenario.repeat_every_days is not None and scenario.repeat_every_days < 1:
-        errors.append(Problem("the last level can repeat every 1 day or more", "repeat_every_days"))
+        errors.append(
+            Problem(_("the last level can repeat every 1 day or more"), "repeat_every_days")
+        )
     return errors
 
 
@@ -161,41 +187,46 @@ def _level_errors(level: Level, index: int) -> list[Problem]:
     if level.from_days > level.to_days:
         errors.append(
             Problem(
-                f"level {level.level}: from_days {level.from_days} is after to_days "
-                f"{level.to_days}",
+                _("level %(level)s: from_days %(from)s is after to_days %(to)s"),
                 "to_days",
                 index,
+                values={"level": level.level, "from": level.from_days, "to": level.to_days},
             )
         )
     if level.level == 0 and level.from_days >= 0:
         errors.append(
             Problem(
-                "level 0 is the preventive reminder: its from_days must be negative",
+                _("level 0 is the preventive reminder: its from_days must be negative"),
                 "from_days",
                 index,
             )
         )
     if not level.channels:
         errors.append(
-            Problem(f"level {level.level}: at least one channel is needed", "channels", index)
+            Problem(
+                _("level %(level)s: at least one channel is needed"),
+                "channels",
+                index,
+                values={"level": level.level},
+            )
         )
     unknown = [channel for channel in level.channels if channel not in CHANNELS]
     if unknown:
         errors.append(
             Problem(
-                f"level {level.level}: unknown channel(s) {', '.join(unknown)} "
-                f"(use {', '.join(CHANNELS)})",
+                _("level %(level)s: unknown channel(s) %(channels)s (use %(known)s)"),
                 "channels",
                 index,
+                values={"level": level.level, "channels": ", ".join(unknown), "known": KNOWN},
             )
         )
     if level.fallback and level.fallback not in CHANNELS:
         errors.append(
             Problem(
-                f"level {level.level}: unknown fallback channel {level.fallback} "
-                f"(use {', '.join(CHANNELS)})",
+                _("level %(level)s: unknown fallback channel %(channel)s (use %(known)s)"),
                 "fallback",
                 index,
+                values={"level": level.level, "channel": level.fallback, "known": KNOWN},
             )
         )
     elif level.fallback in level.channels:
@@ -203,10 +234,13 @@ def _level_errors(level: Level, index: int) -> list[Problem]:
         # those channels would never stand in for itself.
         errors.append(
             Problem(
-                f"level {level.level}: the fallback channel {level.fallback} is already one "
-                "of the level's channels",
+                _(
+                    "level %(level)s: the fallback channel %(channel)s is already one of the "
+                    "level's channels"
+                ),
                 "fallback",
                 index,
+                values={"level": level.level, "channel": level.fallback},
             )
         )
     return errors
@@ -219,11 +253,20 @@ def _overlaps(scenario: Scenario) -> list[Problem]:
         if previous is not None and level.from_days <= previous.to_days:
             errors.append(
                 Problem(
-                    f"windows of level {previous.level} [{previous.from_days}, "
-                    f"{previous.to_days}] and level {level.level} [{level.from_days}, "
-                    f"{level.to_days}] overlap",
+                    _(
+                        "windows of level %(previous)s [%(previous_from)s, %(previous_to)s] "
+                        "and level %(level)s [%(from)s, %(to)s] overlap"
+                    ),
                     "from_days",
                     index,
+                    values={
+                        "previous": previous.level,
+                        "previous_from": previous.from_days,
+                        "previous_to": previous.to_days,
+                        "level": level.level,
+                        "from": level.from_days,
+                        "to": level.to_days,
+                    },
                 )
             )
         previous = level

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from relance.content.models import Channel
 from relance.dunning.admin import GroupForm
 from relance.dunning.models import ExclusionWindow, Scenario, ScenarioLevel
+from relance.dunning.problems import translated
 from relance.engine import scenario as engine
 from relance.ledger.models import Company
 from relance.ledger.models.company import NORMALIZERS
@@ -186,7 +187,7 @@ class ScenarioEditor:
                 form, field = windows[problem.window], problem.field
             else:
                 form, field = self.form, problem.field
-            form.add_error(field if field in form.fields else None, problem.message)
+            form.add_error(field if field in form.fields else None, translated(problem))
 
     @transaction.atomic
     def save(self) -> Scenario:

@@ -46,7 +46,9 @@ def test_the_admin_refuses_overlapping_windows_with_a_clear_message(staff):
         reverse("admin:dunning_scenario_add"), scenario_form(company, [(1, 1, 20), (2, 10, 30)])
     )
     assert response.status_code == 200
-    assert "windows of level 1 [1, 20] and level 2 [10, 30] overlap" in response.content.decode()
+    # The admin speaks French unless the browser asks otherwise, and so do the engine's rules.
+    page = response.content.decode()
+    assert "les fenêtres du niveau 1 [1, 20] et du niveau 2 [10, 30] se chevauchent" in page
     assert not Scenario.objects.exists()
 
 

@@ -76,7 +76,7 @@ def payload(fields, levels, windows=()) -> dict[str, object]:
     return data
 
 
-def post_std(client, world, change_levels=None, windows=(), **changes):
+def post_std(client, world, change_levels=None, windows=(), language="en", **changes):
     scenario = Scenario.objects.get(company=world.a, code="std")
     levels = level_rows(scenario)
     if change_levels:
@@ -84,7 +84,7 @@ def post_std(client, world, change_levels=None, windows=(), **changes):
     return client.post(
         URL,
         payload(scenario_fields(scenario, **changes), levels, windows),
-        HTTP_ACCEPT_LANGUAGE="en",
+        HTTP_ACCEPT_LANGUAGE=language,
     )
 
 
@@ -161,6 +161,15 @@ def test_overlapping_windows_are_refused_next_to_the_later_levels_start(supervis
     )
     assert "overlap" not in next_to(response, "id_levels-0-to_days")
     assert stored_levels(world) == ORIGINAL
+
+
+def test_the_rules_messages_are_in_the_readers_language(supervisor, world):
+    response = post_std(supervisor, world, lambda levels: levels[0].update(to_days=35), language="fr")
+    assert response.status_code == 400
+    assert (
+        "les fenêtres du niveau 1 [1, 35] et du niveau 2 [31, 400] se chevauchent"
+        in next_to(response, "id_levels-1-from_days")
+    )
 
 
 def test_an_inverted_window_is_refused_next_to_its_end(supervisor, world):
