@@ -164,11 +164,12 @@ def test_overlapping_windows_are_refused_next_to_the_later_levels_start(supervis
 
 
 def test_the_rules_messages_are_in_the_readers_language(supervisor, world):
-    response = post_std(supervisor, world, lambda levels: levels[0].update(to_days=35), language="fr")
+    response = post_std(
+        supervisor, world, lambda levels: levels[0].update(to_days=35), language="fr"
+    )
     assert response.status_code == 400
-    assert (
-        "les fenêtres du niveau 1 [1, 35] et du niveau 2 [31, 400] se chevauchent"
-        in next_to(response, "id_levels-1-from_days")
+    assert "les fenêtres du niveau 1 [1, 35] et du niveau 2 [31, 400] se chevauchent" in next_to(
+        response, "id_levels-1-from_days"
     )
 
 
