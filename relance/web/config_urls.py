@@ -12,9 +12,17 @@ urlpatterns: list[URLPattern] = [
     path("config/scenarios/", config_views.scenario_list, name="config-scenarios"),
     path("config/new/scenario/", config_views.scenario_edit, name="config-scenario-new"),
     path("config/scenarios/<slug:code>/", config_views.scenario_edit, name="config-scenario"),
+    path(
+        "config/scenarios/<slug:code>/delete/",
+        config_views.scenario_delete,
+        name="config-scenario-delete",
+    ),
     path("config/groups/", config_views.group_list, name="config-groups"),
     path("config/new/group/", config_views.group_edit, name="config-group-new"),
     path("config/recompute-groups/", config_views.groups_recompute, name="config-groups-recompute"),
     path("config/groups/<slug:code>/", config_views.group_edit, name="config-group"),
+    path(
+        "config/groups/<slug:code>/delete/", config_views.group_delete, name="config-group-delete"
+    ),
     path("config/company/", config_views.company_settings, name="config-company"),
 ]

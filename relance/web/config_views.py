@@ -13,6 +13,12 @@ from django.views.decorators.http import require_POST
 
 from relance.dunning.groups import recompute_groups
 from relance.dunning.models import Group, Scenario
+from relance.dunning.removal import (
+    ScenarioInUse,
+    delete_group,
+    delete_scenario,
+    scenario_obstacles,
+)
 from relance.ledger.models import Company
 from relance.web.access import supervisor_view
 from relance.web.config_forms import CompanyForm, CompanyGroupForm, ScenarioEditor
@@ -96,6 +102,50 @@ def group_edit(request: HttpRequest, code: str | None = None) -> HttpResponse:
         {"form": form, "group": group, "creating": code is None},
         status=status,
     )
+
+
+@supervisor_view
+def scenario_delete(request: HttpRequest, code: str) -> HttpResponse:
+    """GET asks for confirmation and says what stands in the way; POST deletes."""
+    scenario = get_object_or_404(Scenario, company=request.company, code=code)  # type: ignore[attr-defined]
+    if request.method == "POST":
+        try:
+            delete_scenario(scenario)
+        except ScenarioInUse as exc:
+            return _confirm_delete(request, scenario, exc.reasons, status=409)
+        messages.success(request, _("Scenario %(code)s deleted.") % {"code": code})
+        return redirect("web:config-scenarios")
+    return _confirm_delete(request, scenario, scenario_obstacles(scenario))
+
+
+@supervisor_view
+def group_delete(request: HttpRequest, code: str) -> HttpResponse:
+    group = get_object_or_404(Group, company=request.company, code=code)  # type: ignore[attr-defined]
+    if request.method == "POST":
+        delete_group(group, timezone.localdate())
+        messages.success(
+            request, _("Group %(code)s deleted; the groups are recomputed.") % {"code": code}
+        )
+        return redirect("web:config-groups")
+    return _confirm_delete(request, group, [], members=group.memberships.count())
+
+
+def _confirm_delete(
+    request: HttpRequest,
+    thing: Scenario | Group,
+    reasons: list[str],
+    status: int = 200,
+    **extra: object,
+) -> HttpResponse:
+    is_scenario = isinstance(thing, Scenario)
+    context = {
+        "thing": thing,
+        "reasons": reasons,
+        "is_scenario": is_scenario,
+        "back": "web:config-scenario" if is_scenario else "web:config-group",
+        **extra,
+    }
+    return render(request, "web/config_delete.html", context, status=status)
 
 
 @require_POST

@@ -37,6 +37,8 @@ UNTABLED = {
     "web:config-groups",  # test_config_access.py
     "web:config-group-new",  # test_config_access.py
     "web:config-group",  # test_config_access.py
+    "web:config-scenario-delete",  # test_config_access.py, test_config_delete.py
+    "web:config-group-delete",  # test_config_access.py, test_config_delete.py
     "web:config-groups-recompute",  # test_config_access.py
     "web:config-company",  # test_config_access.py
     "web:run",

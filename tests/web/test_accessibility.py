@@ -52,6 +52,7 @@ def screens(world) -> dict[str, str]:
         "configuration": reverse("web:config"),
         "scenarios": reverse("web:config-scenarios"),
         "scenario": reverse("web:config-scenario", kwargs={"code": "std"}),
+        "delete scenario": reverse("web:config-scenario-delete", kwargs={"code": "std"}),
         "groups": reverse("web:config-groups"),
         "new group": reverse("web:config-group-new"),
         "company": reverse("web:config-company"),

@@ -16,9 +16,11 @@ PAGES = [
     ("web:config-scenarios", {}),
     ("web:config-scenario-new", {}),
     ("web:config-scenario", {"code": "only-a"}),
+    ("web:config-scenario-delete", {"code": "only-a"}),
     ("web:config-groups", {}),
     ("web:config-group-new", {}),
     ("web:config-group", {"code": "only-a"}),
+    ("web:config-group-delete", {"code": "only-a"}),
     ("web:config-company", {}),
 ]
 POSTS = [*PAGES, ("web:config-groups-recompute", {})]
@@ -47,6 +49,7 @@ def test_collectors_and_viewers_may_not_configure(client, world, a_only, role, n
     assert client.get(url).status_code in (403, 405)
     assert client.post(url, {"name": "hijacked", "legal_name": "hijacked"}).status_code == 403
     assert Scenario.objects.get(code="only-a").name == "Only A"
+    assert Group.objects.filter(code="only-a").exists()
 
 
 @pytest.mark.parametrize(("name", "kwargs"), PAGES)
@@ -56,7 +59,15 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, world, name, kwa
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", ["web:config-scenario", "web:config-group"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "web:config-scenario",
+        "web:config-group",
+        "web:config-scenario-delete",
+        "web:config-group-delete",
+    ],
+)
 def test_a_supervisor_of_company_b_gets_not_found_for_company_a_objects(
     client, world, a_only, name
 ):
@@ -65,6 +76,7 @@ def test_a_supervisor_of_company_b_gets_not_found_for_company_a_objects(
     assert client.get(url).status_code == 404
     assert client.post(url, {"code": "only-a", "name": "hijacked"}).status_code == 404
     assert Scenario.objects.get(code="only-a").name == "Only A"
+    assert Group.objects.filter(code="only-a").exists()
     # Their own "std" opens: the code is looked up in the current company only.
     assert (
         client.get(reverse(name.replace("group", "scenario"), kwargs={"code": "std"})).status_code
