@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from relance.dunning.planning import build_plan
@@ -51,18 +52,25 @@ def unreachable(run: Run) -> list[Unreachable]:
     ]
 
 
-def add_customers(run: Run, codes: Iterable[str], user: User | None = None) -> list[Action]:
+def add_customers(
+    run: Run,
+    codes: Iterable[str],
+    user: User | None = None,
+    among: QuerySet[Customer] | None = None,
+) -> list[Action]:
     """Add customers the run's filters left out (another level, another scenario), with
     what the plan proposes for them at the run's date. A customer with nothing due is refused
-    with the plan's reason."""
+    with the plan's reason. ``among`` narrows the customers that may be added (a collector's
+    own, in the back-office); any other code is unknown."""
     # Removing a customer during the review does not launch the run: adding stays possible.
     if run.actions.exclude(
         state__in=[ActionState.PROPOSED, ActionState.APPROVED, ActionState.REMOVED]
     ).exists():
         raise ReviewRefused(_("This run was launched; start a new run instead."))
     wanted = list(dict.fromkeys(codes))
+    customers = Customer.objects.all() if among is None else among
     known = set(
-        Customer.objects.filter(company=run.company, code__in=wanted).values_list("code", flat=True)
+        customers.filter(company=run.company, code__in=wanted).values_list("code", flat=True)
     )
     if missing := [code for code in wanted if code not in known]:
         raise ReviewRefused(_("Unknown customer(s): %(codes)s") % {"codes": ", ".join(missing)})

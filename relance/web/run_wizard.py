@@ -22,7 +22,7 @@ from relance.dunning.planning import NoScenario
 from relance.ledger.models import Company
 from relance.runs.reviewing import ReviewRefused, add_customers
 from relance.runs.services import RunRefused, RunRequest, run_dunning
-from relance.web.access import acting_view
+from relance.web.access import acting_view, visible_customers
 from relance.web.runs import detail_context, run_of
 
 
@@ -104,7 +104,8 @@ def run_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 @acting_view
 def run_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add customers, by code, to a run not yet launched: the company's customers only."""
+    """Add customers, by code, to a run not yet launched: the customers the user sees (a
+    collector's own and those nobody holds)."""
     run = run_of(request, pk)
     codes = request.POST.get("codes", "").replace(",", " ").split()
     error = ""
@@ -112,7 +113,12 @@ def run_add(request: HttpRequest, pk: int) -> HttpResponse:
         error = _("Give at least one customer code.")
     else:
         try:
-            added = add_customers(run, codes, request.user)  # type: ignore[arg-type]
+            added = add_customers(
+                run,
+                codes,
+                request.user,  # type: ignore[arg-type]
+                among=visible_customers(request),
+            )
         except ReviewRefused as exc:
             error = str(exc)
         else:

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from relance.accounts.roles import COLLECTOR, SUPERVISOR, VIEWER
 from relance.dunning.models import Scenario
+from relance.ledger.models import Customer
 from relance.runs.models import Action, ActionState, Run
 from relance.runs.services import RunRequest, run_dunning
 from tests.runs.conftest import AS_OF, customer, invoice
+from tests.web.conftest import member
 
 pytestmark = pytest.mark.django_db
 
@@ -167,6 +169,23 @@ def test_adding_is_scoped_to_the_company_and_refused_to_viewers(client, world, l
     client.force_login(world.users[VIEWER])
     assert add(client, level_one, "A1").status_code == 403
     assert level_one.actions.count() == 1
+
+
+def test_a_collector_adds_only_the_customers_they_see(collector, world, level_one):
+    someone_else = member("other", COLLECTOR, world.a)
+    Customer.objects.filter(company=world.a, code="A3").update(collector=someone_else)
+    Customer.objects.filter(company=world.a, code="A1").update(collector=world.users[COLLECTOR])
+    response = add(collector, level_one, "A3")
+    assert "Unknown customer(s): A3" in response.content.decode()
+    assert add(collector, level_one, "A1").status_code == 302
+    assert set(level_one.actions.values_list("customer__code", flat=True)) == {"A1", "A2"}
+
+
+def test_a_supervisor_adds_any_customer_of_the_company(client, world, level_one):
+    Customer.objects.filter(company=world.a, code="A3").update(collector=world.users[COLLECTOR])
+    client.force_login(world.users[SUPERVISOR])
+    assert add(client, level_one, "A3").status_code == 302
+    assert "A3" in set(level_one.actions.values_list("customer__code", flat=True))
 
 
 def test_the_customers_a_channel_cannot_reach_are_listed_apart_with_their_fallback(collector, more):
