@@ -108,7 +108,7 @@ def template_context(reminder: Reminder, *, invoice_table: Any = "") -> dict[str
                 "amount": money(invoice.amount),
                 "open_amount": money(invoice.open_amount),
                 "days_overdue": invoice.days_overdue,
-                "status": formatting.status(invoice),
+                "status": formatting.status(invoice, language),
                 "partially_paid": invoice.partially_paid,
                 "interest": money(invoice.interest),
                 "indemnity": money(invoice.indemnity),

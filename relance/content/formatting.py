@@ -14,6 +14,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, get_currency_precision, get_currency_symbol
+from django.utils import translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -79,13 +80,19 @@ def day(value: date, language: str, form: str = "short") -> str:
     return format_date(value, form, locale=_locale(language))
 
 
-def status(invoice: ReminderInvoice) -> str:
-    """What the invoice's line says, in the active language (callers override it)."""
-    return _status(invoice.days_overdue, invoice.partially_paid, get_language())
+def status(invoice: ReminderInvoice, language: str | None = None) -> str:
+    """What the invoice's line says, in ``language`` or else the active language. A reminder
+    gives its language: asking Django for the active one costs more than the cached line."""
+    return _status(invoice.days_overdue, invoice.partially_paid, language or get_language())
 
 
 @lru_cache(maxsize=4096)
 def _status(days: int, partially_paid: bool, language: str) -> str:
+    with translation.override(language):
+        return _status_words(days, partially_paid)
+
+
+def _status_words(days: int, partially_paid: bool) -> str:
     if partially_paid:
         if days > 0:
             return ngettext(
