@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from relance.accounts.models import Membership
+from relance.accounts.models import Membership, Preference
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,8 +14,13 @@ class MembershipInline(admin.TabularInline):
     extra = 1
 
 
+class PreferenceInline(admin.StackedInline):
+    model = Preference
+    can_delete = False
+
+
 class UserWithCompaniesAdmin(UserAdmin):
-    inlines = [*UserAdmin.inlines, MembershipInline]
+    inlines = [*UserAdmin.inlines, MembershipInline, PreferenceInline]
 
 
 admin.site.unregister(User)

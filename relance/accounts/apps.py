@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and companies")
 
     def ready(self) -> None:
+        from relance.accounts import language  # noqa: F401 (connects the login receiver)
         from relance.accounts.roles import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)

@@ -30,3 +30,28 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.company}"
+
+
+class Preference(models.Model):
+    """What a user chose for themselves, kept across browsers and devices."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Blank: the browser's language."),
+    )
+
+    class Meta:
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or '-'}"
