@@ -75,12 +75,18 @@ def test_a_scenario_followed_by_groups_and_customers_names_them(company, spare):
     ]
 
 
-def test_a_scenario_stays_while_a_run_not_sent_yet_follows_it_and_goes_once_it_is(company, spare):
+@pytest.fixture
+def run(company, spare):
+    """A run of "spare" waiting for review, whose customer no longer names the scenario."""
     who = customer(company, "C1", scenario_code="spare")
     invoice(who, "F1", 20)
     run = run_dunning(company, RunRequest(AS_OF, scenario="spare", review=True)).run
     who.scenario_code = ""
     who.save()
+    return run
+
+
+def test_a_scenario_stays_while_a_run_not_sent_yet_follows_it_and_goes_once_it_is(spare, run):
     assert reasons(spare) == ["1 reminder of a run not sent yet follows it."]
     approve(run.actions.all())
     execute(run)
@@ -88,12 +94,7 @@ def test_a_scenario_stays_while_a_run_not_sent_yet_follows_it_and_goes_once_it_i
     assert not Scenario.objects.filter(code="spare").exists()
 
 
-def test_a_removed_reminder_does_not_hold_the_scenario(company, spare):
-    who = customer(company, "C1", scenario_code="spare")
-    invoice(who, "F1", 20)
-    run = run_dunning(company, RunRequest(AS_OF, scenario="spare", review=True)).run
-    who.scenario_code = ""
-    who.save()
+def test_a_removed_reminder_does_not_hold_the_scenario(spare, run):
     remove(run.actions.all(), "paid by phone")
     delete_scenario(spare)
 
