@@ -3,31 +3,13 @@ both appear in the timeline."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
 from relance.accounts.roles import COLLECTOR
 from relance.runs.services import RunRequest, run_dunning
 from tests.runs.conftest import AS_OF
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("chromium is missing: `make test` installs the Debian package")
-    pytest.skip(
-        "no chromium: install the Debian package (make test does) to run browser tests",
-        allow_module_level=True,
-    )
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-pytest.importorskip("playwright.sync_api")
-
-from tests.web.test_browser import SCREENSHOTS, log_in, page  # noqa: E402, F401  (fixture)
+from tests.web.test_browser import SCREENSHOTS, log_in, page  # noqa: F401  (skips without chromium)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
