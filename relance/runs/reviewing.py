@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from relance.dunning.planning import build_plan
@@ -52,6 +52,16 @@ def unreachable(run: Run) -> list[Unreachable]:
     ]
 
 
+# Once one of these exists the run was launched: its list can no longer change.
+LAUNCHED = (ActionState.QUEUED, ActionState.DONE, ActionState.FAILED)
+
+
+def launched(run: Run) -> bool:
+    """Whether the run was launched. Removing a customer during the review does not launch it;
+    an action removed after it was queued (its message cancelled) keeps its claim time."""
+    return run.actions.filter(Q(state__in=LAUNCHED) | Q(claimed_at__isnull=False)).exists()
+
+
 def add_customers(
     run: Run,
     codes: Iterable[str],
@@ -62,10 +72,7 @@ def add_customers(
     what the plan proposes for them at the run's date. A customer with nothing due is refused
     with the plan's reason. ``among`` narrows the customers that may be added (a collector's
     own, in the back-office); any other code is unknown."""
-    # Removing a customer during the review does not launch the run: adding stays possible.
-    if run.actions.exclude(
-        state__in=[ActionState.PROPOSED, ActionState.APPROVED, ActionState.REMOVED]
-    ).exists():
+    if launched(run):
         raise ReviewRefused(_("This run was launched; start a new run instead."))
     wanted = list(dict.fromkeys(codes))
     customers = Customer.objects.all() if among is None else among

@@ -16,11 +16,8 @@ from django.views.decorators.http import require_POST
 from relance.delivery.selectors import counts_by_state
 from relance.runs import executing
 from relance.runs.models import ActionState, Run
-from relance.runs.reviewing import unreachable
+from relance.runs.reviewing import launched, unreachable
 from relance.web.access import acting_view, company_view
-
-# Once one of these exists the run was launched: its list can no longer change.
-LAUNCHED = [ActionState.QUEUED, ActionState.DONE, ActionState.FAILED]
 
 
 def run_of(request: HttpRequest, pk: int) -> Run:
@@ -34,7 +31,7 @@ def detail_context(run: Run) -> dict[str, Any]:
         "unreachable": unreachable(run),
         "progress": executing.progress(run),
         "outbox": counts_by_state(run.company, run.pk),
-        "launched": run.actions.filter(state__in=LAUNCHED).exists(),
+        "launched": launched(run),
         "approved": run.actions.filter(state=ActionState.APPROVED).count(),
     }
 

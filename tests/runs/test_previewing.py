@@ -7,13 +7,15 @@ from email import message_from_bytes, policy
 
 import pytest
 
+from relance.delivery.decisions import cancel
 from relance.delivery.models import Message
+from relance.delivery.queueing import queue_run
 from relance.dunning.scenario_file import load, parse
 from relance.ledger.models import Customer
 from relance.runs.executing import approve, execute, remove
 from relance.runs.models import ActionState, JournalEntry
 from relance.runs.previewing import preview_action
-from relance.runs.reviewing import add_customers
+from relance.runs.reviewing import ReviewRefused, add_customers
 from relance.runs.services import RunRequest, run_dunning
 from tests.runs.conftest import ADDRESS, AS_OF, EVERY_CHANNEL, customer, invoice
 
@@ -95,3 +97,15 @@ def test_customers_may_be_added_to_a_run_after_others_were_removed(company):
     remove(run.actions.filter(customer__code="R1"), "paid by phone")
     added = add_customers(run, ["R2"])
     assert [(a.customer.code, a.level) for a in added] == [("R2", 2)]
+
+
+def test_a_run_whose_only_message_was_cancelled_after_launch_stays_launched(company):
+    invoice(customer(company, "R1"), "F1", 5)
+    invoice(customer(company, "R2"), "F2", 20)
+    run = run_dunning(company, RunRequest(AS_OF, level=1, review=True)).run
+    approve(run.actions.all())
+    queue_run(run)
+    cancel(Message.objects.get(customer__code="R1"), "sent by hand")
+    assert set(run.actions.values_list("state", flat=True)) == {ActionState.REMOVED}
+    with pytest.raises(ReviewRefused, match="launched"):
+        add_customers(run, ["R2"])
