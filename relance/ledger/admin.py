@@ -18,6 +18,7 @@ from relance.ledger.admin_import import import_view
 from relance.ledger.models import Allocation, Company, Contact, Customer, Invoice, Payment
 from relance.ledger.models.invoice import InvoiceKind
 from relance.ledger.services.allocation import record_payment
+from relance.notes.admin import NoteInline
 
 
 class ImportMixin:
@@ -158,7 +159,7 @@ class CustomerAdmin(CustomerDisputesMixin, ImportMixin, admin.ModelAdmin):
     list_select_related = ["collector"]
     autocomplete_fields = ["collector"]
     # Other apps add their inlines (journal, holds) to this list when they load.
-    inlines = [ContactInline, PromiseInline]
+    inlines = [ContactInline, PromiseInline, NoteInline]
     readonly_fields = ["marker", "disputes"]
     fieldsets = [
         (None, {"fields": ["company", "code", "name", "kind", "segment", "collector"]}),

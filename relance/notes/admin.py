@@ -1,6 +1,11 @@
-from django.contrib import admin
+"""Notes and answers in the admin, read only: they are written through ``add_note`` (the
+customer page, ``relance note``), which takes the company from the customer."""
 
-from relance.ledger.admin import CustomerAdmin
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
 from relance.notes.models import Note
 
 
@@ -13,6 +18,12 @@ class NoteAdmin(admin.ModelAdmin):
     raw_id_fields = ["customer", "author"]
     date_hierarchy = "at"
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 class NoteInline(admin.TabularInline):
     model = Note
@@ -24,6 +35,3 @@ class NoteInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
-
-
-CustomerAdmin.inlines = [*CustomerAdmin.inlines, NoteInline]

@@ -1,5 +1,5 @@
-"""Writing notes and customer answers: the one entry point for the back-office, the admin
-and ``relance note``."""
+"""Writing notes and customer answers: the one entry point for the back-office and
+``relance note`` (the admin only shows them)."""
 
 from __future__ import annotations
 
