@@ -57,6 +57,7 @@ class _Markers:
         return Markup(f' {_MARKER}="{kind}"')
 
 
+@lru_cache(maxsize=1)
 def inliner() -> css_inline.CSSInliner:
     # The layout's <style> is ours and complete: nothing to fetch, and mail clients that
     # honour <style> (media queries) still get it.

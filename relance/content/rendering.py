@@ -117,7 +117,8 @@ def render_parts(template: Template, reminder: Reminder) -> RenderedParts:
         body_html = _paragraphs(body_source)
         if _TABLE in body_html:
             # An e-mail's table carries its inline CSS: written with it, not inlined later.
-            styles = email_styles() if template.channel == "email" else NO_STYLES
+            # Markup of the template's own is inlined whole by css-inline (compose.html_body).
+            styles = email_styles() if template.channel == "email" and markup_is_ours else NO_STYLES
             table = html_invoice_table(context, styles)
             body_html = Markup(str(body_html).replace(f"<p>{_TABLE}</p>", table))
             body_html = Markup(str(body_html).replace(_TABLE, table))

@@ -34,6 +34,7 @@ def journal_statements(messages: Sequence[Message], user: User | None = None) ->
     loaded = Message.objects.filter(pk__in=[m.pk for m in statements]).select_related(
         "company", "customer"
     )
+    person = acting(user)
     entries = []
     for message in loaded:
         sent = message.state == MessageState.SENT
@@ -45,7 +46,7 @@ def journal_statements(messages: Sequence[Message], user: User | None = None) ->
                 customer=message.customer,
                 date=day,
                 at=now,
-                user=acting(user) or message.decided_by,
+                user_id=person.pk if person is not None else message.decided_by_id,
                 currency=message.currency,
                 level=message.level,
                 channel=message.channel,

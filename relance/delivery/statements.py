@@ -39,6 +39,7 @@ from relance.delivery.models import Message, MessageState
 from relance.delivery.services import dispatch
 from relance.delivery.statement_journal import PREFIX
 from relance.ledger.models import Customer, Invoice
+from relance.runs.completing import acting
 
 PDF = "application/pdf"
 _TOKEN = re.compile(r"[0-9a-f]{16,40}")
@@ -110,7 +111,7 @@ def send_statement(
                 state=MessageState.PENDING,
                 next_attempt_at=now,
                 provider_id=email.extra_headers["Message-ID"],
-                decided_by=user if user is not None and user.is_authenticated else None,
+                decided_by=acting(user),
             )
         )
     try:

@@ -74,7 +74,8 @@ def scenario_obstacles(scenario: Scenario) -> list[str]:
 def delete_scenario(scenario: Scenario) -> None:
     """Delete the scenario with its levels and exclusion windows, or raise ``ScenarioInUse``."""
     with transaction.atomic():
-        # Locked so that a group or a run cannot take it up between the check and the delete.
+        # Locked so that a new group cannot take it up between the check and the delete (runs
+        # and customers name it by its code: a run planned meanwhile is the supervisor's race).
         locked = Scenario.objects.select_for_update().get(pk=scenario.pk)
         reasons = scenario_obstacles(locked)
         if reasons:
@@ -86,5 +87,6 @@ def delete_group(group: Group, as_of: date) -> dict[str, int]:
     """Delete the group, then recompute the others: its members join the next group whose
     rules they match (or none). Returns the new member counts, as ``recompute_groups``."""
     company = group.company
-    group.delete()
-    return recompute_groups(company, as_of)
+    with transaction.atomic():
+        group.delete()
+        return recompute_groups(company, as_of)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from relance.ledger.models import Company, Customer
 from relance.notes.models import AnswerChannel, Note, NoteKind
+from relance.runs.completing import acting
 
 MAX_LENGTH = 5000
 
@@ -48,7 +49,7 @@ def add_note(
         customer=customer,
         kind=NoteKind.ANSWER if answer else NoteKind.NOTE,
         channel=channel,
-        author=author if author is not None and author.is_authenticated else None,
+        author=acting(author),
         text=text,
         at=at or timezone.now(),
     )

@@ -64,7 +64,8 @@ def preview_action(action: Action) -> ActionPreview:
         if action.channel == "sms":
             template = templates.find("sms", reminder.level, reminder.language)
             text = render_parts(template, reminder).body_text
-            mobiles = tuple(number for number in reminder.phones if is_mobile(number))
+            # The outbox texts the first mobile number only (delivery.queueing).
+            mobiles = tuple(number for number in reminder.phones if is_mobile(number))[:1]
             return ActionPreview(
                 action.channel,
                 recipients=mobiles,

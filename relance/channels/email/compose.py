@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from email.utils import formataddr, make_msgid
-from functools import lru_cache
 
-import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
@@ -21,11 +19,6 @@ from relance.content.reminder import Reminder
 from relance.content.rendering import RenderedParts, labels, layouts
 
 Attachment = tuple[str, bytes, str]
-
-
-@lru_cache(maxsize=1)
-def _inliner() -> css_inline.CSSInliner:
-    return inliner()
 
 
 def html_body(reminder: Reminder, parts: RenderedParts) -> str:
@@ -56,7 +49,7 @@ def html_body(reminder: Reminder, parts: RenderedParts) -> str:
                 styles=styles if styled else NO_STYLES,
             )
         )
-    return html if styled else str(_inliner().inline(html))
+    return html if styled else str(inliner().inline(html))
 
 
 def text_body(reminder: Reminder, parts: RenderedParts) -> str:
