@@ -61,6 +61,15 @@ class ScenarioForm(CompanyCodeForm):
             "recovery_indemnity",
         ]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Customers, groups and runs name the scenario by its code: renaming it would
+            # quietly move them to another scenario.
+            code = self.fields["code"]
+            code.disabled = True
+            code.help_text = _("Customers, groups and runs refer to it by this code.")
+
 
 class LevelForm(forms.ModelForm):
     channels = forms.MultipleChoiceField(

@@ -45,10 +45,15 @@ def run_list(request: HttpRequest) -> HttpResponse:
 @company_view
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = run_of(request, pk)
-    context = detail_context(run)
     if request.htmx and request.GET.get("part") == "progress":  # type: ignore[attr-defined]
-        return render(request, "web/run_progress.html", context)
-    return render(request, "web/run.html", context)
+        # Polled every few seconds while sending: only what the progress line shows.
+        progress = {
+            "run": run,
+            "progress": executing.progress(run),
+            "outbox": counts_by_state(run.company, run.pk),
+        }
+        return render(request, "web/run_progress.html", progress)
+    return render(request, "web/run.html", detail_context(run))
 
 
 @require_POST

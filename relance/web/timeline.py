@@ -121,7 +121,7 @@ def _invoices(customer: Customer) -> list[Entry]:
             % {"number": invoice.number},
             _("due %(date)s, %(open)s left to pay")
             % {
-                "date": date_format(invoice.due_date, "SHORT_DATE_FORMAT"),
+                "date": _day(invoice.due_date),
                 "open": _money(invoice.open_amount),
             },
             invoice.amount,
@@ -225,7 +225,7 @@ def _promises(customer: Customer) -> list[Entry]:
         Entry(
             Kind.PROMISE,
             _moment(promise.promised_on, promise.created_at),
-            _("Promise to pay by %(date)s") % {"date": promise.until.isoformat()},
+            _("Promise to pay by %(date)s") % {"date": _day(promise.until)},
             " – ".join(part for part in (promise.get_status_display(), promise.note) if part),
             promise.amount,
             promise.currency,
@@ -246,7 +246,7 @@ def _disputes(customer: Customer) -> list[Entry]:
     for dispute in rows:
         detail = dispute.reason
         if dispute.resolved_on:
-            resolved = _("resolved on %(date)s") % {"date": dispute.resolved_on.isoformat()}
+            resolved = _("resolved on %(date)s") % {"date": _day(dispute.resolved_on)}
             detail = " – ".join(
                 part for part in (detail, resolved, dispute.resolution_note) if part
             )
@@ -281,6 +281,11 @@ def _tasks(customer: Customer) -> list[Entry]:
             )
         )
     return entries
+
+
+def _day(day: date) -> str:
+    """A date in the reader's language (24/11/2026, 11/24/2026)."""
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def _money(amount: Decimal) -> str:

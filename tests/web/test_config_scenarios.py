@@ -173,6 +173,13 @@ def test_the_rules_messages_are_in_the_readers_language(supervisor, world):
     )
 
 
+def test_an_existing_scenario_keeps_its_code(supervisor, world):
+    # Customers, groups and runs name it by its code: a rename would move them elsewhere.
+    assert post_std(supervisor, world, code="renamed", name="Renamed").status_code == 302
+    assert Scenario.objects.get(company=world.a, code="std").name == "Renamed"
+    assert not Scenario.objects.filter(code="renamed").exists()
+
+
 def test_an_inverted_window_is_refused_next_to_its_end(supervisor, world):
     response = post_std(supervisor, world, lambda levels: levels[1].update(from_days=500))
     assert "from_days 500 is after to_days 400" in next_to(response, "id_levels-1-to_days")

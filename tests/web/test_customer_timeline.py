@@ -95,3 +95,9 @@ def test_amounts_in_the_timeline_text_are_written_in_the_reader_s_language(story
     with translation.override("en"):
         issued = next(e for e in timeline(story) if e.title == "Invoice FA1 issued")
     assert re.search(r"1,\d{3}\.00", issued.detail), issued.detail
+
+
+def test_promise_dates_in_the_timeline_are_written_in_the_reader_s_language(story):
+    with translation.override("fr"):
+        promise = next(e for e in timeline(story) if e.kind == "promise")
+    assert re.search(r"\d{2}/\d{2}/\d{4}", promise.title), promise.title
