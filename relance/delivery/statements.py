@@ -118,6 +118,8 @@ def send_statement(
         with transaction.atomic():
             Message.objects.bulk_create(messages)
     except IntegrityError:  # the same token, at the same moment, from another request
+        for message in messages:  # the winner's files are the ones kept
+            message.content.delete(save=False)
         return StatementQueued(list(Message.objects.filter(key__startswith=prefix)), created=False)
     dispatch([message.pk for message in messages])
     return StatementQueued(messages, created=True)

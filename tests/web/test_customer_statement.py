@@ -6,13 +6,16 @@ from __future__ import annotations
 import io
 from email import policy
 from email.parser import BytesParser
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
 from relance.accounts.roles import COLLECTOR, VIEWER
+from relance.delivery import statements
 from relance.delivery.models import Message, MessageState
 from relance.delivery.statements import new_token
 from relance.ledger.models import Customer
@@ -115,3 +118,23 @@ def test_the_statement_command_sends_it_through_the_outbox(world, smtp_server, c
     Customer.objects.filter(pk=world.a_customer.pk).update(email="")
     with pytest.raises(CommandError, match="no e-mail address"):
         call_command("statement", customer="A1", company="a", user="cole")
+
+
+def test_a_request_that_loses_the_race_for_its_token_leaves_no_file_behind(
+    world, smtp_server, monkeypatch
+):
+    token, real, raced = new_token(), statements._email, []
+
+    def another_request_gets_there_first(reminder):
+        if not raced:
+            raced.append(True)
+            statements.send_statement(world.a_customer, token=token)
+        return real(reminder)
+
+    monkeypatch.setattr(statements, "_email", another_request_gets_there_first)
+    queued = statements.send_statement(world.a_customer, token=token)
+    assert not queued.created
+    assert len(smtp_server.messages) == 1
+    kept = Message.objects.get()
+    folder = Path(default_storage.path(kept.content.name)).parent
+    assert [path.name for path in folder.iterdir()] == [Path(kept.content.name).name]
