@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from relance.accounts.scoping import choose_company
+from relance.content.loading import recipients
 from relance.delivery.models import DeliveryEvent, Message, MessageState
 from relance.delivery.statements import new_token
 from relance.dunning.models import Group, Scenario
@@ -116,6 +117,8 @@ def customer(request: HttpRequest, code: str) -> HttpResponse:
         "answer_channels": AnswerChannel.choices,
         # One token per page shown: sending twice from it queues one statement.
         "statement_token": new_token(),
+        # Whom a statement goes to: the customer's address and its contacts', as it is sent.
+        "statement_to": ", ".join(recipients(found)),
     }
     return render(request, "web/customer.html", context)
 

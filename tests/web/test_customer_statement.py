@@ -97,6 +97,15 @@ def test_a_customer_without_an_e_mail_address_gets_a_clear_error_and_nothing_que
     assert smtp_server.messages == []
 
 
+def test_the_page_names_whom_the_statement_goes_to_contacts_included(collector, world):
+    Customer.objects.filter(pk=world.a_customer.pk).update(email="")
+    world.a_customer.contacts.create(name="Compta", email="compta@alpha.example")
+    url = reverse("web:customer", kwargs={"code": "A1"})
+    page = collector.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "E-mail compta@alpha.example the list of every open invoice" in page
+    assert "This customer has no e-mail address." not in page
+
+
 def test_a_forged_token_is_refused(collector, world, smtp_server):
     page = send(collector, token="not-a-token").content.decode()
     assert "reload the page" in page
