@@ -70,6 +70,19 @@ class ScenarioForm(CompanyCodeForm):
             code.disabled = True
             code.help_text = _("Customers, groups and runs refer to it by this code.")
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Customers that neither name a scenario nor match a group follow the default: the
+        # company's only default cannot simply be unticked (the scenario file keeps one too).
+        if self.instance.pk and self.instance.is_default and not data.get("is_default"):
+            others = Scenario.objects.filter(company_id=self.instance.company_id, is_default=True)
+            if not others.exclude(pk=self.instance.pk).exists():
+                self.add_error(
+                    "is_default",
+                    _("The company needs a default scenario: make another one the default."),
+                )
+        return data
+
 
 class LevelForm(forms.ModelForm):
     channels = forms.MultipleChoiceField(

@@ -180,6 +180,18 @@ def test_an_existing_scenario_keeps_its_code(supervisor, world):
     assert not Scenario.objects.filter(code="renamed").exists()
 
 
+def test_the_only_default_scenario_cannot_be_unticked(supervisor, world):
+    fields = scenario_fields(Scenario.objects.get(company=world.a, code="std"))
+    fields.pop("is_default")
+    scenario = Scenario.objects.get(company=world.a, code="std")
+    response = supervisor.post(
+        URL, payload(fields, level_rows(scenario)), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert "The company needs a default scenario" in next_to(response, "id_is_default")
+    assert Scenario.objects.get(company=world.a, code="std").is_default
+
+
 def test_an_inverted_window_is_refused_next_to_its_end(supervisor, world):
     response = post_std(supervisor, world, lambda levels: levels[1].update(from_days=500))
     assert "from_days 500 is after to_days 400" in next_to(response, "id_levels-1-to_days")
